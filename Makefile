@@ -1,0 +1,55 @@
+# clearleaf: build accessible editions of every document in source/.
+# `make all` and `make test` set up the virtual environment on first use.
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.PHONY: help all html pdf epub txt test lint clean distclean
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The environment is (re)installed when pyproject.toml changes. `SETUP=`
+# (empty) uses an existing environment as it is.
+STAMP := $(VENV)/.clearleaf-installed
+SETUP ?= $(STAMP)
+
+OUT ?= build
+SOURCES := $(wildcard source/*.md)
+STEMS := $(patsubst source/%.md,%,$(SOURCES))
+FORMATS := html pdf epub txt
+OUTPUTS := $(foreach stem,$(STEMS),$(foreach fmt,$(FORMATS),$(OUT)/$(stem).$(fmt)))
+# Everything an output depends on besides its source.
+DEPENDS := $(wildcard pipeline/*.py pipeline/formats/*.py styles/*) pyproject.toml
+
+help: ## Show this help
+	@echo "Usage: make TARGET"
+	@echo
+	@grep -E '^[a-z ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+all: $(OUTPUTS) ## Build every document in every format into build/
+
+# One run of the pipeline writes all four formats of a document from one parse.
+$(OUT)/%.html $(OUT)/%.pdf $(OUT)/%.epub $(OUT)/%.txt: source/%.md $(DEPENDS) | $(SETUP)
+	$(PY) -m pipeline build --quiet --out $(OUT) $<
+
+html pdf epub txt: $(SETUP) ## Build every document in one format only
+	$(PY) -m pipeline build --quiet --out $(OUT) --format $@
+
+test: $(SETUP) ## Run the test suite
+	$(PY) -m pytest
+
+lint: $(SETUP) ## Check style and types
+	$(PY) -m ruff check pipeline tests
+	$(PY) -m mypy
+
+clean: ## Remove the built outputs
+	rm -rf $(OUT)
+
+distclean: clean ## Also remove the virtual environment
+	rm -rf $(VENV)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --editable '.[test]'
+	touch $@

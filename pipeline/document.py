@@ -1,0 +1,149 @@
+"""Reading a canonical source: front matter, body, and the one pandoc parse."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline import fragment, pandoc
+from pipeline.ast import Heading, strip_comments
+from pipeline.ast import headings as find_headings
+from pipeline.errors import Diagnostic, input_error
+from pipeline.metadata import Metadata, validate
+
+_FENCE_OPEN = "---"
+_FENCE_CLOSE = ("---", "...")
+
+
+@dataclass
+class Document:
+    """One parsed source: validated metadata and the pandoc AST of its body."""
+
+    path: Path
+    meta: Metadata
+    ast: dict[str, Any]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        """The file name without ``.md``; every output is named after it."""
+        return self.path.stem
+
+    @property
+    def folder(self) -> Path:
+        """The folder holding the source and its assets."""
+        return self.path.parent
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        """The body's top-level blocks."""
+        blocks: list[dict[str, Any]] = self.ast["blocks"]
+        return blocks
+
+    @functools.cached_property
+    def headings(self) -> list[Heading]:
+        """The body's headings, for tables of contents and bookmarks."""
+        return find_headings(self.blocks)
+
+    @functools.cached_property
+    def body_html(self) -> str:
+        """The body as an HTML5 fragment, shared by the HTML, EPUB and PDF formats."""
+        return fragment.enhance(pandoc.to_html(self.ast, self.path))
+
+
+def load(path: Path) -> Document:
+    """Read, validate and parse the source at ``path``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise input_error(
+            path, "source.unreadable", f"cannot read the file: {exc.strerror}"
+        ) from None
+    text = _decode(data, path)
+    front, body, first_line = _split_front_matter(text, path)
+    raw, key_lines = _load_yaml(front, path, first_line)
+    meta = validate(raw, path, key_lines, first_line)
+    tree, diagnostics = pandoc.parse(body, path)
+    tree = strip_comments(tree)
+    return Document(path=path, meta=meta, ast=tree, diagnostics=diagnostics)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise input_error(
+            path,
+            "source.encoding",
+            "the file is not UTF-8 text; save it with UTF-8 encoding",
+            line,
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Split ``text`` into YAML and body; the body keeps its line numbers."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE_OPEN:
+        raise input_error(
+            path,
+            "source.no-front-matter",
+            "the file must start with a '---' line opening the front matter "
+            "(title, lang, organisation, description, published, next_review)",
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in _FENCE_CLOSE:
+            front = "\n".join(lines[1:index])
+            # Blank lines stand in for the front matter, so that pandoc (and
+            # every later diagnostic) counts body lines as the editor sees them.
+            body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
+            return front, body, 1
+    raise input_error(
+        path,
+        "source.unclosed-front-matter",
+        "the front matter opened here is never closed; add a '---' line after it",
+        1,
+    )
+
+
+def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, int]]:
+    """Parse the YAML block, keeping the line of every top-level key."""
+    loader = yaml.SafeLoader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        key_lines: dict[str, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                key = str(key_node.value)
+                line = first_line + key_node.start_mark.line + 1
+                if key in key_lines:
+                    raise input_error(
+                        path,
+                        "meta.duplicate-key",
+                        f"'{key}' is set twice (first on line {key_lines[key]}); keep one",
+                        line,
+                    )
+                key_lines[key] = line
+        return loader.construct_document(node), key_lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line + 1 if mark else 0)
+        column = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise input_error(
+            path,
+            "meta.yaml-syntax",
+            f"the front matter is not valid YAML ({problem}); check quotes, colons and indentation",
+            line,
+            column,
+        ) from None
+    finally:
+        loader.dispose()

@@ -1,0 +1,191 @@
+"""The e-book: EPUB 3.3 with EPUB Accessibility 1.1 discovery metadata, built with ebooklib.
+
+Reproducible by construction (see ``../shared/STANDARDS.md``, "Known traps"):
+the identifier is derived from the organisation and the file name, the
+modification date comes from ``SOURCE_DATE_EPOCH`` or the publication date,
+and the ZIP is re-packed with fixed entry times, ``mimetype`` first and stored.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+import uuid
+import zipfile
+from typing import Any
+
+from ebooklib import epub
+from lxml import etree
+from lxml import html as lxml_html
+
+from pipeline import ast, fonts, page
+from pipeline.context import Context
+from pipeline.document import Document
+
+CONTENT = "content.xhtml"
+STYLESHEET = "style/book.css"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
+    """A content document whose XHTML we write ourselves (ebooklib's own rewrite drops errors)."""
+
+    def __init__(self, xhtml: bytes, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.xhtml = xhtml
+
+    def get_content(self, default: Any = None) -> bytes:
+        return self.xhtml
+
+
+def identifier(document: Document) -> str:
+    """A stable identifier: the same document from the same organisation keeps it across builds."""
+    name = f"{document.meta.organisation}/{document.stem}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def to_xhtml(markup: str, lang: str) -> bytes:
+    """Turn an HTML5 page into well-formed, UTF-8 XHTML with ``lang`` and ``xml:lang``."""
+    tree = lxml_html.document_fromstring(markup)
+    for meta in tree.iter("meta"):
+        parent = meta.getparent()
+        if meta.get("charset") and parent is not None:  # XHTML: the XML declaration says it
+            parent.remove(meta)
+    tree.set("lang", lang)
+    text = etree.tostring(tree, encoding="unicode", method="xml")
+    # lxml cannot give an element a default namespace after parsing; the
+    # parse below proves the result well formed.
+    text = text.replace("<html ", f'<html xmlns="{XHTML}" xml:lang="{lang}" ', 1)
+    root = etree.fromstring(text.encode("utf-8"))
+    body: bytes = etree.tostring(root, encoding="utf-8", method="xml")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body + b"\n"
+
+
+def _toc(headings: list[ast.Heading]) -> list[Any]:
+    """ebooklib's nested TOC (sections and links) for headings of levels 2 and 3."""
+    entries: list[Any] = []
+    for heading in headings:
+        if not heading.identifier or heading.level > 3:
+            continue
+        link = epub.Link(f"{CONTENT}#{heading.identifier}", heading.text, heading.identifier)
+        if heading.level == 3 and entries:
+            parent = entries[-1]
+            if isinstance(parent, epub.Link):
+                parent = entries[-1] = (epub.Section(parent.title, parent.href), [])
+            parent[1].append(link)
+        else:
+            entries.append(link)
+    return entries
+
+
+def features(document: Document) -> list[str]:
+    """The ``schema:accessibilityFeature`` values the publication can honestly claim."""
+    claimed = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    alts = ast.image_alts(document.blocks)
+    # EPUB Accessibility 1.1: alternativeText only when every image has alt text.
+    if alts and all(alt.strip() for alt in alts):
+        claimed.append("alternativeText")
+    return claimed
+
+
+def summary(document: Document) -> str:
+    """The accessibility summary: what the publication offers."""
+    text = (
+        "This publication has a table of contents, headings for every section and a logical "
+        "reading order. Its text can be resized and restyled."
+    )
+    if "alternativeText" in features(document):
+        text += " Every image has a text alternative."
+    return text + " It contains nothing that flashes, moves or makes sound."
+
+
+def render(document: Document, context: Context) -> bytes:
+    """Render ``document`` as an EPUB 3 file."""
+    meta = document.meta
+    book = epub.EpubBook()
+    book.set_identifier(identifier(document))
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    book.add_metadata("DC", "publisher", meta.organisation)
+    book.add_metadata("DC", "creator", meta.organisation)
+    book.add_metadata("DC", "date", meta.published.isoformat())
+    book.add_metadata("DC", "description", meta.description)
+    # EPUB Accessibility 1.1, section 2 (discovery metadata).
+    for prop, value in (
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", feature) for feature in features(document)),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary(document)),
+    ):
+        book.add_metadata("OPF", prop, value, {"property": prop})
+
+    css_text = context.style("base.css") + "\n" + context.style("epub.css")
+    stylesheet = epub.EpubItem(
+        uid="style", file_name=STYLESHEET, media_type="text/css", content=css_text.encode()
+    )
+    book.add_item(stylesheet)
+    for number, name in enumerate(fonts.referenced(css_text), start=1):
+        path = fonts.font_file(name)
+        if path is None:
+            raise FileNotFoundError(f"styles refer to fonts/{name}, which is not installed")
+        book.add_item(
+            epub.EpubItem(
+                uid=f"font-{number}",
+                file_name=f"style/fonts/{name}",
+                media_type="font/ttf",
+                content=path.read_bytes(),
+            )
+        )
+
+    template = string.Template(context.style("epub-content.xhtml"))
+    markup = template.substitute(page.fields(document))
+    content = _Xhtml(
+        to_xhtml(markup, meta.lang),
+        uid="content",
+        file_name=CONTENT,
+        title=meta.title,
+        lang=meta.lang,
+    )
+    book.add_item(content)
+
+    nav = epub.EpubNav(title="Contents")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = [epub.Link(f"{CONTENT}#title", meta.title, "title"), *_toc(document.headings)]
+    book.guide = [
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "text", "href": CONTENT, "title": meta.title},
+    ]
+    book.spine = [nav, content]
+
+    raw = io.BytesIO()
+    epub.write_epub(
+        raw,
+        book,
+        {
+            "mtime": context.build_time(meta.published),
+            "epub2_guide": False,
+            "epub3_pages": False,
+            "landmark_title": "Landmarks",
+            "raise_exceptions": True,
+        },
+    )
+    return _repack(raw.getvalue(), context.build_time(meta.published).timetuple()[:6])
+
+
+def _repack(data: bytes, when: tuple[int, ...]) -> bytes:
+    """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3)."""
+    stamp = max(when, (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        ordered = ["mimetype"] + [name for name in names if name != "mimetype"]
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp[:6])  # type: ignore[arg-type]
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            stored = name == "mimetype"
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
+    return out.getvalue()

@@ -1,0 +1,104 @@
+"""The printed leaflet: A5, tagged PDF/UA-1, RNIB Clear Print, rendered by WeasyPrint.
+
+WeasyPrint reads only what :class:`_Fetcher` allows: files in the document's
+folder and in ``styles/``, and the project's fonts. Anything else (another
+folder, the network) is refused and stops the build, so a source can never
+make the PDF carry a file it should not.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+from pipeline import fonts, page
+from pipeline.context import Context
+from pipeline.document import Document
+from pipeline.errors import input_error
+
+_LOG = logging.getLogger("pipeline.pdf")
+
+#: WeasyPrint's PDF/UA-1 variant: tags, /Lang, XMP with pdfuaid:part 1, DisplayDocTitle.
+VARIANT = "pdf/ua-1"
+
+
+class _Fetcher(URLFetcher):  # type: ignore[misc]
+    """Serve local files below the allowed folders; refuse everything else."""
+
+    def __init__(self, roots: list[Path], styles: Path) -> None:
+        super().__init__()
+        self.roots = [root.resolve() for root in roots]
+        self.font_root = (styles / "fonts").resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is not None and path.parent == self.font_root:
+            font = fonts.font_file(path.name)
+            if font is not None:
+                return self._file(url, font)
+        if path is not None and any(path.is_relative_to(root) for root in self.roots):
+            return self._file(url, path)
+        self.refused.append(url)
+        raise ValueError(f"refused to fetch {url}: outside the document's folder")
+
+    @staticmethod
+    def _file(url: str, path: Path) -> URLFetcherResponse:
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def render(document: Document, context: Context) -> bytes:
+    """Render ``document`` as an A5 PDF/UA-1 leaflet."""
+    fetcher = _Fetcher([document.folder, context.styles], context.styles)
+    css = context.style("base.css") + "\n" + context.style("leaflet.css")
+    # @font-face rules in a user stylesheet need a FontConfiguration shared
+    # between the stylesheet and the rendering, or they are silently ignored.
+    font_config = FontConfiguration()
+    stylesheet = weasyprint.CSS(
+        string=css,
+        base_url=path2url(str(context.styles)) + "/",
+        url_fetcher=fetcher,
+        font_config=font_config,
+    )
+    markup = page.render(document, context, css="")
+    logger = logging.getLogger("weasyprint")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        pdf: bytes = weasyprint.HTML(
+            string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
+        ).write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=VARIANT)
+    finally:
+        logger.removeHandler(collect)
+    if fetcher.refused:
+        raise input_error(
+            document.path,
+            "pdf.resource-refused",
+            f"'{fetcher.refused[0]}' is outside the document's folder; "
+            "keep images next to the source file",
+        )
+    for record in collect.records:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            # WeasyPrint logs unreadable images and other resources as errors.
+            raise input_error(document.path, "pdf.resource", message.splitlines()[0])
+        _LOG.warning("%s: %s", document.path, message)
+    return pdf

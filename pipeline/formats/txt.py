@@ -1,0 +1,263 @@
+"""Plain text: UTF-8, LF, 72 columns, nothing a reader has to decode.
+
+Written straight from the pandoc AST rather than by pandoc's plain writer,
+which drops link addresses and heading underlines: a help line's web address
+must survive in the plain-text edition.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline import ast
+from pipeline.context import Context
+from pipeline.document import Document
+from pipeline.page import long_date
+
+WIDTH = 72
+Node = dict[str, Any]
+
+
+def render(document: Document, context: Context) -> bytes:
+    """Render ``document`` as plain text."""
+    return to_text(document).encode("utf-8")
+
+
+def to_text(document: Document, width: int = WIDTH) -> str:
+    """The plain-text edition as a string."""
+    meta = document.meta
+    writer = _Writer(width)
+    head = [*_underlined(meta.title, "=")]
+    if meta.subtitle:
+        head += writer.wrap(meta.subtitle)
+    head += ["", *writer.wrap(meta.organisation)]
+    body = writer.blocks(document.blocks, 0)
+    notes = writer.footnotes()
+    tail = [
+        *writer.wrap(
+            f"Published by {meta.organisation} on {long_date(meta.published)}. "
+            f"Next review due by {long_date(meta.next_review)}."
+        )
+    ]
+    sections = [head, body, notes, tail]
+    lines: list[str] = []
+    for section in sections:
+        if section:
+            if lines:
+                lines.append("")
+            lines.extend(section)
+    return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced terminal (wide characters count twice)."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _underlined(text: str, mark: str) -> list[str]:
+    return [text, mark * max(3, display_width(text))]
+
+
+@dataclass
+class _Writer:
+    width: int
+    notes: list[list[Node]] = field(default_factory=list)
+
+    # -- blocks ---------------------------------------------------------------
+
+    def blocks(self, blocks: list[Node], indent: int) -> list[str]:
+        out: list[str] = []
+        for block in blocks:
+            lines = self.block(block, indent)
+            if not lines:
+                continue
+            if out:
+                out.append("")
+            out.extend(lines)
+        return out
+
+    def block(self, node: Node, indent: int) -> list[str]:
+        kind: str = node["t"]
+        content: Any = node.get("c")
+        pad = " " * indent
+        if kind in ("Para", "Plain"):
+            return self.wrap(self.inlines(content), indent)
+        if kind == "Header":
+            text = self.inlines(content[2])
+            return [pad + line for line in _underlined(text, "=" if content[0] == 1 else "-")]
+        if kind == "BulletList":
+            return self.list_items([("- ", item) for item in content], indent)
+        if kind == "OrderedList":
+            start = content[0][0]
+            markers = [f"{start + number}. " for number in range(len(content[1]))]
+            size = max(len(marker) for marker in markers)
+            return self.list_items(
+                [
+                    (marker.ljust(size), item)
+                    for marker, item in zip(markers, content[1], strict=True)
+                ],
+                indent,
+            )
+        if kind == "BlockQuote":
+            return self.blocks(content, indent + 4)
+        if kind == "CodeBlock":
+            return [pad + "    " + line for line in content[1].rstrip("\n").split("\n")]
+        if kind == "LineBlock":
+            return [
+                line for inlines in content for line in self.wrap(self.inlines(inlines), indent)
+            ]
+        if kind == "DefinitionList":
+            out: list[str] = []
+            for term, definitions in content:
+                if out:
+                    out.append("")
+                out.extend(self.wrap(self.inlines(term), indent))
+                for definition in definitions:
+                    out.extend(self.blocks(definition, indent + 4))
+            return out
+        if kind == "Div":
+            return self.blocks(content[1], indent)
+        if kind == "Figure":
+            caption = self.blocks(content[1][1], indent) if content[1][1] else []
+            images = self.blocks(content[2], indent)
+            return images + ([""] if images and caption else []) + caption
+        if kind == "Table":
+            return self.table(content, indent)
+        if kind == "HorizontalRule":
+            return [pad + "* * *"]
+        return []  # RawBlock and anything unknown: never leak markup
+
+    def list_items(self, items: list[tuple[str, list[Node]]], indent: int) -> list[str]:
+        out: list[str] = []
+        # A loose list (items written with blank lines between them) keeps them.
+        loose = any(
+            len(blocks) > 1 or (blocks and blocks[0]["t"] == "Para") for _marker, blocks in items
+        )
+        for marker, blocks in items:
+            lines = self.blocks(blocks, indent + len(marker))
+            if not lines:
+                lines = [" " * (indent + len(marker))]
+            first = lines[0]
+            lines[0] = " " * indent + marker + first[indent + len(marker) :]
+            if out and loose:
+                out.append("")
+            out.extend(lines)
+        return out
+
+    def table(self, content: list[Any], indent: int) -> list[str]:
+        _attr, caption, _specs, head, bodies, foot = content
+        header_rows = [self.row(row) for row in head[1]]
+        body_rows = [self.row(row) for body in bodies for row in body[2] + body[3]]
+        body_rows += [self.row(row) for row in foot[1]]
+        out = self.blocks(caption[1], indent) if caption[1] else []
+        if out:
+            out.append("")
+        rows = header_rows + body_rows
+        columns = max((len(row) for row in rows), default=0)
+        widths = [
+            max((display_width(row[i]) for row in rows if i < len(row)), default=0)
+            for i in range(columns)
+        ]
+        if indent + sum(widths) + 2 * max(columns - 1, 0) <= self.width:
+            for number, row in enumerate(rows):
+                cells = [
+                    cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)
+                ]
+                out.append(" " * indent + "  ".join(cells))
+                if number == len(header_rows) - 1:
+                    out.append(" " * indent + "  ".join("-" * w for w in widths))
+            return out
+        # Too wide to align: one record per row, each cell labelled by its header.
+        labels = header_rows[-1] if header_rows else []
+        for number, row in enumerate(body_rows):
+            if number:
+                out.append("")
+            for i, cell in enumerate(row):
+                label = labels[i] if i < len(labels) and labels[i] else f"Column {i + 1}"
+                out.extend(self.wrap(f"{label}: {cell}", indent))
+        return out
+
+    def row(self, row: list[Any]) -> list[str]:
+        return [" ".join(" ".join(self.blocks(cell[4], 0)).split()) for cell in row[1]]
+
+    def footnotes(self) -> list[str]:
+        if not self.notes:
+            return []
+        out = _underlined("Notes", "-")
+        for number, blocks in enumerate(self.notes, start=1):
+            marker = f"[{number}] "
+            lines = self.blocks(blocks, len(marker))
+            if lines:
+                lines[0] = marker + lines[0][len(marker) :]
+                out.append("")
+                out.extend(lines)
+        return out
+
+    # -- inlines --------------------------------------------------------------
+
+    def inlines(self, nodes: list[Node]) -> str:
+        return "".join(self.inline(node) for node in nodes)
+
+    def inline(self, node: Node) -> str:
+        kind: str = node["t"]
+        content: Any = node.get("c")
+        if kind == "Str":
+            return str(content)
+        if kind in ("Space", "SoftBreak"):
+            return " "
+        if kind == "LineBreak":
+            return "\n"
+        if kind in (
+            "Emph",
+            "Strong",
+            "Underline",
+            "Strikeout",
+            "SmallCaps",
+            "Superscript",
+            "Subscript",
+        ):
+            return self.inlines(content)
+        if kind in ("Span", "Cite"):
+            return self.inlines(content[1])
+        if kind in ("Code", "Math"):
+            return str(content[1])
+        if kind == "Quoted":
+            return ast.stringify(node)
+        if kind == "Link":
+            text = self.inlines(content[1])
+            target = content[2][0]
+            if target.startswith("#") or target in (text, f"mailto:{text}", f"tel:{text}"):
+                return text
+            address = target.removeprefix("mailto:").removeprefix("tel:")
+            return f"{text} ({address})" if text.strip() else address
+        if kind == "Image":
+            alt = " ".join(self.inlines(content[1]).split())
+            return f"[Image: {alt}]" if alt else ""
+        if kind == "Note":
+            self.notes.append(content)
+            return f"[{len(self.notes)}]"
+        return ""  # RawInline and anything unknown
+
+    # -- wrapping -------------------------------------------------------------
+
+    def wrap(self, text: str, indent: int = 0) -> list[str]:
+        pad = " " * indent
+        wrapper = textwrap.TextWrapper(
+            width=self.width,
+            initial_indent=pad,
+            subsequent_indent=pad,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines: list[str] = []
+        for part in text.split("\n"):
+            lines.extend(wrapper.wrap(" ".join(part.split())) or [pad])
+        return lines

@@ -1,0 +1,151 @@
+"""The front-matter schema: every key a source may set, its type and its meaning.
+
+The schema is data (:data:`FIELDS`), so that validation, error messages and the
+README's table come from one place. Unknown keys are errors: a misspelt
+``next_reveiw`` must never silently drop a review date from a health leaflet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import input_error
+
+# BCP 47 well-formedness (RFC 5646 section 2.1), simplified to the shapes a
+# publisher writes: language, optional script, region and variants.
+_BCP47 = re.compile(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key."""
+
+    name: str
+    kind: str  # "text", "date" or "language"
+    required: bool
+    doc: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("title", "text", True, "The document title: the h1, the PDF and EPUB title."),
+    Field("subtitle", "text", False, "A line shown under the title."),
+    Field("lang", "language", True, "Language of the text as a BCP 47 tag, e.g. en-GB."),
+    Field("organisation", "text", True, "Who publishes the document; shown on every page."),
+    Field("description", "text", True, "One or two sentences saying what the document covers."),
+    Field("published", "date", True, "Date of publication, YYYY-MM-DD."),
+    Field("next_review", "date", True, "Date by which the content is reviewed, YYYY-MM-DD."),
+)
+
+_BY_NAME = {field.name: field for field in FIELDS}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Validated front matter of one document."""
+
+    title: str
+    lang: str
+    organisation: str
+    description: str
+    published: dt.date
+    next_review: dt.date
+    subtitle: str | None = None
+
+
+def validate(raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int) -> Metadata:
+    """Check the parsed front matter against :data:`FIELDS` and build :class:`Metadata`.
+
+    ``key_lines`` gives the source line of each key, ``first_line`` the line of
+    the opening ``---``, so that every error points at the right line.
+    """
+    if not isinstance(raw, dict):
+        raise input_error(
+            path,
+            "meta.not-mapping",
+            "the front matter must be a list of 'key: value' lines",
+            first_line,
+        )
+    for key in raw:
+        if key not in _BY_NAME:
+            close = difflib.get_close_matches(str(key), _BY_NAME, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(_BY_NAME)
+            raise input_error(
+                path,
+                "meta.unknown-key",
+                f"unknown front-matter key '{key}'; {hint}",
+                key_lines.get(str(key), first_line),
+            )
+    values: dict[str, Any] = {}
+    for field in FIELDS:
+        line = key_lines.get(field.name, first_line)
+        value = raw.get(field.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if field.required:
+                raise input_error(
+                    path,
+                    "meta.missing-key",
+                    f"the front matter needs '{field.name}': {field.doc}",
+                    first_line,
+                )
+            continue
+        values[field.name] = _CONVERTERS[field.kind](field, value, path, line)
+    meta = Metadata(**values)
+    if meta.next_review <= meta.published:
+        raise input_error(
+            path,
+            "meta.review-before-publication",
+            f"next_review ({meta.next_review}) must come after published ({meta.published})",
+            key_lines.get("next_review", first_line),
+        )
+    return meta
+
+
+def _text(field: Field, value: Any, path: Path, line: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise input_error(
+            path, "meta.wrong-type", f"'{field.name}' must be text; {field.doc}", line
+        )
+    return " ".join(str(value).split())
+
+
+def _date(field: Field, value: Any, path: Path, line: int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise input_error(
+            path,
+            "meta.bad-date",
+            f"'{field.name}' must be a real date written YYYY-MM-DD, not '{value}'",
+            line,
+        ) from None
+
+
+def _language(field: Field, value: Any, path: Path, line: int) -> str:
+    text = str(value).strip()
+    if not _BCP47.match(text):
+        raise input_error(
+            path,
+            "meta.bad-language",
+            f"'{field.name}' must be a BCP 47 language tag such as en-GB or cy, not '{text}'",
+            line,
+        )
+    return text
+
+
+_CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
+    "text": _text,
+    "date": _date,
+    "language": _language,
+}
