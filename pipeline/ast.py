@@ -118,3 +118,16 @@ def image_alts(value: Any) -> list[str]:
             found.append(stringify(value["c"][1]))
         found.extend(image_alts(value.get("c")))
     return found
+
+
+def image_sources(value: Any) -> list[str]:
+    """The address of every image, in document order."""
+    found: list[str] = []
+    if isinstance(value, list):
+        for item in value:
+            found.extend(image_sources(item))
+    elif isinstance(value, dict):
+        if value.get("t") == "Image":
+            found.append(str(value["c"][2][0]))
+        found.extend(image_sources(value.get("c")))
+    return found

@@ -9,13 +9,27 @@ from typing import Any
 
 import yaml
 
-from pipeline import fragment, pandoc
-from pipeline.ast import Heading, strip_comments
+from pipeline import assets, fragment, pandoc
+from pipeline.ast import Heading, image_sources, strip_comments
 from pipeline.ast import headings as find_headings
 from pipeline.errors import Diagnostic, input_error
 from pipeline.metadata import Metadata, validate
 
 _FENCE_OPEN = "---"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates reach the schema as text.
+
+    PyYAML turns ``2026-02-30`` into a crash rather than an error, and accepts
+    forms the schema does not; the schema's own date check says what is wrong.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _FENCE_CLOSE = ("---", "...")
 
 
@@ -26,6 +40,9 @@ class Document:
     path: Path
     meta: Metadata
     ast: dict[str, Any]
+    text: str = ""
+    #: Each image reference in the body and the file it names.
+    images: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -69,7 +86,10 @@ def load(path: Path) -> Document:
     meta = validate(raw, path, key_lines, first_line)
     tree, diagnostics = pandoc.parse(body, path)
     tree = strip_comments(tree)
-    return Document(path=path, meta=meta, ast=tree, diagnostics=diagnostics)
+    images = assets.resolve_images(image_sources(tree["blocks"]), path.parent, path, text)
+    return Document(
+        path=path, meta=meta, ast=tree, text=text, images=images, diagnostics=diagnostics
+    )
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -114,7 +134,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 
 def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, int]]:
     """Parse the YAML block, keeping the line of every top-level key."""
-    loader = yaml.SafeLoader(front)
+    loader = _Loader(front)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -135,6 +155,9 @@ def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, 
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            # An unclosed quote or bracket: point where it opened, not at the end.
+            mark = exc.context_mark
         line = first_line + (mark.line + 1 if mark else 0)
         column = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"

@@ -9,6 +9,7 @@ and the ZIP is re-packed with fixed entry times, ``mimetype`` first and stored.
 from __future__ import annotations
 
 import io
+import posixpath
 import string
 import uuid
 import zipfile
@@ -18,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline import ast, fonts, page
+from pipeline import assets, ast, fonts, page
 from pipeline.context import Context
 from pipeline.document import Document
 
@@ -138,6 +139,16 @@ def render(document: Document, context: Context) -> bytes:
             )
         )
 
+    for number, (src, path) in enumerate(document.images.items(), start=1):
+        book.add_item(
+            epub.EpubItem(
+                uid=f"image-{number}",
+                file_name=posixpath.normpath(src),
+                media_type=assets.media_type(path),
+                content=path.read_bytes(),
+            )
+        )
+
     template = string.Template(context.style("epub-content.xhtml"))
     markup = template.substitute(page.fields(document))
     content = _Xhtml(
@@ -171,11 +182,38 @@ def render(document: Document, context: Context) -> bytes:
             "raise_exceptions": True,
         },
     )
-    return _repack(raw.getvalue(), context.build_time(meta.published).timetuple()[:6])
+    return _repack(raw.getvalue(), context.build_time(meta.published).timetuple()[:6], meta.lang)
 
 
-def _repack(data: bytes, when: tuple[int, ...]) -> bytes:
-    """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3)."""
+def _package_lang(opf: bytes, lang: str) -> bytes:
+    """The package document with ``xml:lang`` on its root, which ebooklib leaves out."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _nav_headings(data: bytes) -> bytes:
+    """The nav document with an h1 for the table of contents and the landmarks hidden.
+
+    ebooklib titles both navs with h2, leaving the document without a level-1
+    heading; the landmarks are for reading systems, not for reading.
+    """
+    root = etree.fromstring(data)
+    for nav in root.iter(f"{{{XHTML}}}nav"):
+        kind = nav.get("{http://www.idpf.org/2007/ops}type")
+        if kind == "toc":
+            for heading in nav.iterchildren(f"{{{XHTML}}}h2"):
+                heading.tag = f"{{{XHTML}}}h1"
+        elif kind == "landmarks":
+            nav.set("hidden", "hidden")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
+
+
+def _repack(data: bytes, when: tuple[int, ...], lang: str) -> bytes:
+    """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3).
+
+    The package and nav documents get their repairs here (see the functions above).
+    """
     stamp = max(when, (1980, 1, 1, 0, 0, 0))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -187,5 +225,10 @@ def _repack(data: bytes, when: tuple[int, ...]) -> bytes:
             info.create_system = 3
             stored = name == "mimetype"
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, lang)
+            elif name.endswith("/nav.xhtml"):
+                content = _nav_headings(content)
+            target.writestr(info, content, compresslevel=None if stored else 9)
     return out.getvalue()

@@ -7,7 +7,10 @@ script at all.
 
 from __future__ import annotations
 
-from pipeline import fonts, page
+import base64
+import html
+
+from pipeline import assets, fonts, page
 from pipeline.context import Context
 from pipeline.document import Document
 
@@ -15,4 +18,14 @@ from pipeline.document import Document
 def render(document: Document, context: Context) -> bytes:
     """Render ``document`` as a standalone HTML page."""
     css = fonts.inline(context.style("base.css") + "\n" + context.style("screen.css"))
-    return page.render(document, context, css).encode("utf-8")
+    return inline_images(page.render(document, context, css), document).encode("utf-8")
+
+
+def inline_images(markup: str, document: Document) -> str:
+    """Replace each image reference by a ``data:`` URL, so the page stands alone."""
+    for src, path in document.images.items():
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        markup = markup.replace(
+            f'src="{html.escape(src)}"', f'src="data:{assets.media_type(path)};base64,{data}"'
+        )
+    return markup

@@ -22,6 +22,7 @@ from pipeline import fonts, page
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.errors import input_error
+from pipeline.formats import pdftags
 
 _LOG = logging.getLogger("pipeline.pdf")
 
@@ -83,9 +84,10 @@ def render(document: Document, context: Context) -> bytes:
     collect = _Collect()
     logger.addHandler(collect)
     try:
-        pdf: bytes = weasyprint.HTML(
-            string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
-        ).write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=VARIANT)
+        with pdftags.tag_languages():
+            pdf: bytes = weasyprint.HTML(
+                string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
+            ).write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=VARIANT)
     finally:
         logger.removeHandler(collect)
     if fetcher.refused:
@@ -101,4 +103,4 @@ def render(document: Document, context: Context) -> bytes:
             # WeasyPrint logs unreadable images and other resources as errors.
             raise input_error(document.path, "pdf.resource", message.splitlines()[0])
         _LOG.warning("%s: %s", document.path, message)
-    return pdf
+    return pdftags.mark_orphans_as_artifacts(pdf)

@@ -126,8 +126,13 @@ class _Writer:
         if kind == "Div":
             return self.blocks(content[1], indent)
         if kind == "Figure":
-            caption = self.blocks(content[1][1], indent) if content[1][1] else []
             images = self.blocks(content[2], indent)
+            caption_text = ast.stringify(content[1][1]).split()
+            # An implicit figure repeats the alt text as its caption: say it once.
+            if caption_text == " ".join(ast.image_alts(content[2])).split():
+                caption = []
+            else:
+                caption = self.blocks(content[1][1], indent)
             return images + ([""] if images and caption else []) + caption
         if kind == "Table":
             return self.table(content, indent)

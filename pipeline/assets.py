@@ -1,0 +1,77 @@
+"""The files a source refers to (images), resolved safely inside the document's folder.
+
+Every format gets the same answer from here, checked once when the source is
+loaded: an image that is missing, remote or outside the folder is an error
+with the line it is on, never a broken picture in one edition only.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.errors import input_error
+
+#: Image types every reading system and browser shows (EPUB 3.3 core media types).
+IMAGE_TYPES = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/svg+xml": ".svg",
+    "image/webp": ".webp",
+}
+
+
+def line_of(text: str, needle: str) -> int:
+    """The first line of ``text`` containing ``needle`` (1-based), or 0."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def resolve_images(sources: list[str], folder: Path, path: Path, text: str) -> dict[str, Path]:
+    """Map each image reference to its file, refusing anything outside ``folder``."""
+    root = folder.resolve()
+    found: dict[str, Path] = {}
+    for src in sources:
+        if src in found:
+            continue
+        line = line_of(text, src)
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or src.startswith("/"):
+            raise input_error(
+                path,
+                "asset.not-local",
+                f"image '{src}' must be a file next to the source, not an address or "
+                "absolute path; copy it into the document's folder",
+                line,
+            )
+        target = (root / unquote(parts.path)).resolve()
+        if not target.is_relative_to(root):
+            raise input_error(
+                path,
+                "asset.outside-folder",
+                f"image '{src}' is outside the document's folder; copy it next to the source",
+                line,
+            )
+        if not target.is_file():
+            raise input_error(
+                path,
+                "asset.missing",
+                f"image '{src}' does not exist; check the file name",
+                line,
+            )
+        if media_type(target) not in IMAGE_TYPES:
+            raise input_error(
+                path,
+                "asset.image-type",
+                f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP; convert it to one of them",
+                line,
+            )
+        found[src] = target
+    return found
+
+
+def media_type(path: Path) -> str:
+    """The media type of a file, from its name."""
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"

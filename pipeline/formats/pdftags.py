@@ -1,0 +1,115 @@
+"""Repairs to WeasyPrint's tagged PDF, for PDF/UA-1 (ISO 14289-1).
+
+WeasyPrint 70 leaves two gaps that matter to screen-reader users:
+
+- Text in ``@page`` margin boxes (running footer, page numbers) is marked as
+  tagged content whose structure elements are never linked into the tree
+  (``weasyprint/pdf/tags.py``: "could be included in tree as Artifact, but
+  that's only allowed in PDF 2.0"). PDF/UA-1 7.1 asks for such page furniture to
+  be an Artifact: :func:`mark_orphans_as_artifacts` rewrites it so.
+- An element's ``lang`` does not reach its structure element, so a passage in
+  another language is read with the document's rules (ISO 14289-1, 7.2).
+  :func:`tag_languages` adds ``/Lang`` while WeasyPrint builds the tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pikepdf
+import pydyf
+from weasyprint.pdf import tags as weasy_tags
+
+_build_box_tree = weasy_tags._build_box_tree
+
+
+def _build_box_tree_with_lang(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+    """WeasyPrint's tree builder, giving each element with its own ``lang`` a ``/Lang``."""
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", None)
+    lang = None
+    if element is not None and tag not in ("html", "body"):
+        lang = element.get("lang")
+    for struct in _build_box_tree(box, parent, pdf, *args):
+        if lang and "Lang" not in struct:
+            struct["Lang"] = pydyf.String(lang)
+        yield struct
+
+
+@contextlib.contextmanager
+def tag_languages() -> Iterator[None]:
+    """Within this block, WeasyPrint writes ``/Lang`` on elements in another language."""
+    weasy_tags._build_box_tree = _build_box_tree_with_lang
+    try:
+        yield
+    finally:
+        weasy_tags._build_box_tree = _build_box_tree
+
+
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """The structure elements linked into the tree below ``root``."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/Type") in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
+                continue
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            stack.append(node.get("/K"))
+    return seen
+
+
+def mark_orphans_as_artifacts(data: bytes) -> bytes:
+    """Turn marked content whose structure element is outside the tree into Artifacts."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return data
+        reachable = _reachable(root)
+        nums = root.ParentTree.get("/Nums", pikepdf.Array())
+        mapping = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        changed = False
+        for page in pdf.pages:
+            key = page.obj.get("/StructParents")
+            entries = mapping.get(int(key)) if key is not None else None
+            if not isinstance(entries, pikepdf.Array):
+                continue
+            orphans = {
+                mcid
+                for mcid, struct in enumerate(entries)
+                if isinstance(struct, pikepdf.Dictionary) and struct.objgen not in reachable
+            }
+            if not orphans:
+                continue
+            instructions: list[Any] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                operands, operator = list(instruction.operands), instruction.operator
+                if (
+                    str(operator) == "BDC"
+                    and isinstance(operands[1], pikepdf.Dictionary)
+                    and int(operands[1].get("/MCID", -1)) in orphans
+                ):
+                    operands = [
+                        pikepdf.Name.Artifact,
+                        pikepdf.Dictionary(Type=pikepdf.Name.Pagination),
+                    ]
+                instructions.append((operands, operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+            for mcid in orphans:
+                entries[mcid] = None
+            changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        # A content-derived /ID keeps builds reproducible.
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+        return out.getvalue()

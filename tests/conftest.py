@@ -1,0 +1,79 @@
+"""Shared fixtures: the leaflet and the constructs fixture, each built once per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline import build as builder
+from pipeline.context import Context
+from pipeline.document import load
+from pipeline.metadata import Metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LEAFLET_SOURCE = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
+CONSTRUCTS_SOURCE = FIXTURES / "constructs.md"
+FORMAT_NAMES = ("html", "pdf", "epub", "txt")
+
+#: The documents every structural test runs on, by fixture name.
+DOCUMENTS = ("leaflet", "constructs")
+
+
+@dataclass(frozen=True)
+class Built:
+    """One source built in every format into its own folder."""
+
+    name: str
+    source: Path
+    folder: Path
+    meta: Metadata
+
+    def path(self, fmt: str) -> Path:
+        """The output file for ``fmt`` (html, pdf, epub or txt)."""
+        return self.folder / f"{self.source.stem}.{fmt}"
+
+    def read(self, fmt: str) -> bytes:
+        """The bytes of the output for ``fmt``."""
+        return self.path(fmt).read_bytes()
+
+    @property
+    def markdown(self) -> str:
+        """The source text."""
+        return self.source.read_text(encoding="utf-8")
+
+
+def build_all(source: Path, out: Path, context: Context | None = None) -> Path:
+    """Build ``source`` in every format into ``out`` and insist on a clean report."""
+    report = builder.build([source], builder.resolve_formats([]), out, context)
+    assert not report.failed, [str(d) for d in report.diagnostics]
+    assert not report.diagnostics, [str(d) for d in report.diagnostics]
+    assert sorted(output.format for output in report.outputs) == sorted(FORMAT_NAMES)
+    return out
+
+
+def _built(name: str, source: Path, factory: pytest.TempPathFactory) -> Built:
+    # An explicit context: outputs must not depend on the caller's SOURCE_DATE_EPOCH.
+    folder = build_all(source, factory.mktemp(name), Context(source_date_epoch=None))
+    return Built(name=name, source=source, folder=folder, meta=load(source).meta)
+
+
+@pytest.fixture(scope="session")
+def leaflet(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The canonical leaflet, built once."""
+    return _built("leaflet", LEAFLET_SOURCE, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def constructs(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The fixture using every supported construct, built once."""
+    return _built("constructs", CONSTRUCTS_SOURCE, tmp_path_factory)
+
+
+@pytest.fixture(params=DOCUMENTS)
+def built(request: pytest.FixtureRequest) -> Built:
+    """Each document in turn."""
+    result: Built = request.getfixturevalue(request.param)
+    return result

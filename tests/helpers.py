@@ -1,0 +1,71 @@
+"""Small, pure helpers shared by the test modules; they never use the pipeline's own code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def words(text: str) -> list[str]:
+    """The whitespace-separated words of ``text`` (any Unicode space, NBSP included)."""
+    return text.split()
+
+
+def missing_in_order(expected: list[str], actual: list[str]) -> list[str]:
+    """The words of ``expected`` left over when matching it in order against ``actual``."""
+    position = 0
+    for word in actual:
+        if position < len(expected) and word == expected[position]:
+            position += 1
+    return expected[position:]
+
+
+def source_headings(markdown: str) -> list[tuple[int, str]]:
+    """The ATX headings of a Markdown source as (level, text), front matter and code excluded."""
+    found: list[tuple[int, str]] = []
+    in_code = False
+    lines = markdown.splitlines()
+    if lines and lines[0] == "---":
+        closing = next(i for i, line in enumerate(lines[1:], 1) if line in ("---", "..."))
+        lines = lines[closing + 1 :]
+    for line in lines:
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        match = None if in_code else _HEADING.match(line)
+        if match:
+            found.append((len(match[1]), match[2]))
+    return found
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced terminal: wide characters count two, marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Cf", "Mn", "Me"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of each page of a PDF, in reading order, from poppler's ``pdftotext``."""
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext not found: install poppler-utils (Debian) to run the PDF tests"
+    result = subprocess.run(
+        [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    pages = result.stdout.decode("utf-8").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with its first ``old`` replaced; fails loudly when ``old`` is absent."""
+    assert old in text, f"cannot break the copy: {old!r} not found"
+    return text.replace(old, new, 1)
