@@ -3,7 +3,7 @@
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: help all html pdf epub txt test lint clean distclean
+.PHONY: help all html pdf epub txt check test lint clean distclean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -34,6 +34,9 @@ $(OUT)/%.html $(OUT)/%.pdf $(OUT)/%.epub $(OUT)/%.txt: source/%.md $(DEPENDS) | 
 
 html pdf epub txt: $(SETUP) ## Build every document in one format only
 	$(PY) -m pipeline build --quiet --out $(OUT) --format $@
+
+check: $(SETUP) ## Check every source for accessibility problems
+	$(PY) -m pipeline check
 
 test: $(SETUP) ## Run the test suite
 	$(PY) -m pytest

@@ -107,16 +107,21 @@ def headings(blocks: list[Node]) -> list[Heading]:
     return found
 
 
-def image_alts(value: Any) -> list[str]:
-    """The alt text of every image, in document order ("" for an image without one)."""
+def image_alts(value: Any, informative_only: bool = False) -> list[str]:
+    """The alt text of every image, in document order ("" for an image without one).
+
+    With ``informative_only``, images marked ``{.decorative}`` are left out.
+    """
     found: list[str] = []
     if isinstance(value, list):
         for item in value:
-            found.extend(image_alts(item))
+            found.extend(image_alts(item, informative_only))
     elif isinstance(value, dict):
         if value.get("t") == "Image":
-            found.append(stringify(value["c"][1]))
-        found.extend(image_alts(value.get("c")))
+            decorative = "decorative" in value["c"][0][1]
+            if not (informative_only and decorative):
+                found.append(stringify(value["c"][1]))
+        found.extend(image_alts(value.get("c"), informative_only))
     return found
 
 

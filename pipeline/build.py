@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import a11y
 from pipeline import document as document_module
 from pipeline.context import Context
+from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, PipelineError, Severity
 from pipeline.formats import FORMATS, Format
 
@@ -26,11 +28,29 @@ class Output:
 
 @dataclass
 class Report:
-    """What a build did: its outputs and every diagnostic; it decides the exit code."""
+    """What a build or a check did: its outputs and every diagnostic; it decides the exit code."""
 
     outputs: list[Output] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Every document that wrote nothing: it could not be read, or the checks failed it.
     failed: list[Path] = field(default_factory=list)
+    #: The documents among :attr:`failed` that could not be read or rendered at
+    #: all (a mistake in the front matter, a missing image): input errors.
+    invalid: list[Path] = field(default_factory=list)
+    #: The diagnostic that stopped each of :attr:`invalid` (also in :attr:`diagnostics`).
+    input_errors: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """The diagnostics other than input errors: what the checks (and pandoc) found."""
+        return [d for d in self.diagnostics if d not in self.input_errors]
+
+    def reject(self, source: Path, error: PipelineError) -> None:
+        """Record that ``source`` could not be read or rendered because of ``error``."""
+        self.diagnostics.append(error.diagnostic)
+        self.input_errors.append(error.diagnostic)
+        self.failed.append(source)
+        self.invalid.append(source)
 
     @property
     def errors(self) -> int:
@@ -43,10 +63,13 @@ class Report:
         return sum(d.severity is Severity.WARNING for d in self.diagnostics)
 
     def exit_code(self, strict: bool = False) -> int:
-        """0 for success, 2 when a source could not be built, 1 for other findings."""
-        if self.failed:
+        """0 for success, 2 when a source could not be read, 1 for findings.
+
+        Findings are errors, or under ``strict`` warnings too.
+        """
+        if self.invalid:
             return 2
-        if self.errors or (strict and self.warnings):
+        if self.failed or self.errors or (strict and self.warnings):
             return 1
         return 0
 
@@ -80,27 +103,58 @@ def resolve_formats(names: Iterable[str]) -> list[Format]:
     return [fmt for name, fmt in FORMATS.items() if not wanted or name in wanted]
 
 
+def inspect(source: Path, report: Report, strict: bool = False) -> Document | None:
+    """Load ``source`` and run the source checks, recording every diagnostic in ``report``.
+
+    Returns the document when it may be published: it could be read, and no
+    check found an error (nor, under ``strict``, a warning). Otherwise the
+    source is added to ``report.failed`` and ``None`` returned.
+    """
+    try:
+        document = document_module.load(source)
+    except PipelineError as error:
+        report.reject(source, error)
+        return None
+    found = [*document.diagnostics, *a11y.run_checks(document)]
+    report.diagnostics.extend(found)
+    blocking = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if any(diagnostic.severity in blocking for diagnostic in found):
+        report.failed.append(source)
+        return None
+    return document
+
+
+def check(sources: Sequence[Path], strict: bool = False) -> Report:
+    """Run the source checks on every source, writing nothing."""
+    report = Report()
+    for source in sources:
+        inspect(source, report, strict)
+    return report
+
+
 def build(
     sources: Sequence[Path],
     formats: Sequence[Format],
     out_dir: Path,
     context: Context | None = None,
+    strict: bool = False,
 ) -> Report:
-    """Build every source in every format into ``out_dir``.
+    """Check, then build every source in every format into ``out_dir``.
 
-    A document that fails leaves no output of its own behind and does not stop
-    the others.
+    A document that fails (it cannot be read, a check finds an error, or
+    under ``strict`` a warning) leaves no output of its own behind and does
+    not stop the others.
     """
     context = context or Context()
     report = Report()
     for source in sources:
+        document = inspect(source, report, strict)
+        if document is None:
+            continue
         try:
-            document = document_module.load(source)
-            report.diagnostics.extend(document.diagnostics)
             rendered = [(fmt, fmt.render(document, context)) for fmt in formats]
         except PipelineError as error:
-            report.diagnostics.append(error.diagnostic)
-            report.failed.append(source)
+            report.reject(source, error)
             continue
         # Write only once every format has rendered: a document is published
         # whole or not at all.

@@ -1,7 +1,13 @@
 """The command line; the only module that knows Click.
 
-It turns options into a build, prints diagnostics and maps the report to an
-exit code: 0 success, 1 findings, 2 usage or input error, 130 interrupted.
+It turns options into a build or a check, prints diagnostics and maps the
+report to an exit code: 0 success, 1 findings (errors, or warnings under
+``--strict``), 2 usage or input error, 3 internal error, 130 interrupted.
+
+``build`` prints diagnostics on standard error and what it wrote on standard
+output. ``check`` prints its findings and summary on standard output (they
+are its result, for piping into an editor or CI) and only the errors that
+stopped it reading a source on standard error.
 """
 
 from __future__ import annotations
@@ -9,16 +15,24 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from pipeline import __version__
-from pipeline.errors import PipelineError, display_path
+from pipeline.errors import PipelineError, Severity, display_path
 from pipeline.formats import FORMATS
 
+if TYPE_CHECKING:
+    from pipeline.build import Report
+
 EXIT_INPUT = 2
+EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+
+_STRICT_HELP = "Treat warnings as errors: a document with any warning fails"
 
 
 class _EchoHandler(logging.Handler):
@@ -44,7 +58,7 @@ def cli() -> None:
     _setup_logging()
 
 
-@cli.command()
+@cli.command(short_help="Check, then build documents in every format.")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-f",
@@ -63,6 +77,7 @@ def cli() -> None:
     help="Folder for the outputs.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and a summary line.")
+@click.option("--strict", is_flag=True, help=_STRICT_HELP + " and none of it is written.")
 @click.option(
     "--traceback", "show_traceback", is_flag=True, help="Show tracebacks (for bug reports)."
 )
@@ -71,32 +86,26 @@ def build(
     formats: tuple[str, ...],
     out: Path,
     quiet: bool,
+    strict: bool,
     show_traceback: bool,
 ) -> None:
-    """Build SOURCES (Markdown files or folders; default: source/) into --out."""
+    """Check, then build SOURCES (Markdown files or folders; default: source/) into --out.
+
+    A document with a check error (or, with --strict, a warning) is not built.
+    """
     from pipeline import build as builder
 
-    try:
-        paths = builder.discover(sources, Path("source"))
-        report = builder.build(paths, builder.resolve_formats(formats), out)
-    except PipelineError as error:
-        click.echo(str(error.diagnostic), err=True)
-        sys.exit(EXIT_INPUT)
-    except KeyboardInterrupt:
-        click.echo(
-            "interrupted; outputs already written are complete, nothing else changed", err=True
-        )
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:  # a bug: say so, briefly, unless asked for the details
-        if show_traceback:
-            traceback.print_exc()
-        else:
-            click.echo(
-                f"internal error: {type(error).__name__}: {error} "
-                "(run again with --traceback and report it)",
-                err=True,
-            )
-        sys.exit(3)
+    paths: list[Path] = []
+
+    def run() -> Report:
+        paths.extend(builder.discover(sources, Path("source")))
+        return builder.build(paths, builder.resolve_formats(formats), out, strict=strict)
+
+    report = _run(
+        run,
+        show_traceback,
+        "interrupted; outputs already written are complete, nothing else changed",
+    )
     for diagnostic in report.diagnostics:
         click.echo(str(diagnostic), err=True)
     if not quiet:
@@ -107,7 +116,81 @@ def build(
     if report.failed:
         summary += f"; failed: {', '.join(display_path(p) for p in report.failed)}"
     click.echo(summary, err=bool(report.failed))
-    sys.exit(report.exit_code())
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command(short_help="Check sources for accessibility problems; write nothing.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help=_STRICT_HELP + ".")
+@click.option(
+    "--traceback", "show_traceback", is_flag=True, help="Show tracebacks (for bug reports)."
+)
+def check(sources: tuple[Path, ...], strict: bool, show_traceback: bool) -> None:
+    """Check SOURCES (Markdown files or folders; default: source/) for accessibility.
+
+    Writes nothing. Findings go to standard output, one a line
+    (path:line:column: severity code: message), then a summary line; a source
+    that cannot be read is reported on standard error. `python -m pipeline
+    checks` lists the checks.
+    """
+    from pipeline import build as builder
+
+    paths: list[Path] = []
+
+    def run() -> Report:
+        paths.extend(builder.discover(sources, Path("source")))
+        return builder.check(paths, strict=strict)
+
+    report = _run(run, show_traceback, "interrupted; nothing was written")
+    for diagnostic in report.diagnostics:
+        click.echo(str(diagnostic), err=diagnostic in report.input_errors)
+    click.echo(_check_summary(report, len(paths), strict))
+    sys.exit(report.exit_code(strict))
+
+
+def _check_summary(report: Report, documents: int, strict: bool) -> str:
+    """One line: how many documents were checked and what was found."""
+    findings = report.findings
+    errors = sum(d.severity is Severity.ERROR for d in findings)
+    warnings = sum(d.severity is Severity.WARNING for d in findings)
+    checked = documents - len(report.invalid)
+    summary = f"checked {checked} of {documents} document(s)"
+    if errors or warnings:
+        summary += f": {errors} error(s), {warnings} warning(s)"
+        if strict and warnings:
+            summary += " (--strict: warnings fail)"
+    elif checked:
+        summary += ": no problems found"
+    if report.invalid:
+        summary += f"; could not read: {', '.join(display_path(p) for p in report.invalid)}"
+    return summary
+
+
+def _run(action: Callable[[], Report], show_traceback: bool, interrupted: str) -> Report:
+    """Run ``action``, turning a usage error, an interrupt or a bug into its exit code."""
+    try:
+        return action()
+    except PipelineError as error:
+        click.echo(str(error.diagnostic), err=True)
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        click.echo(interrupted, err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # a bug: say so, briefly, unless asked for the details
+        _internal_error(error, show_traceback)
+
+
+def _internal_error(error: Exception, show_traceback: bool) -> NoReturn:
+    """Report a bug: one line, or the traceback when asked; exit with code 3."""
+    if show_traceback:
+        traceback.print_exc()
+    else:
+        click.echo(
+            f"internal error: {type(error).__name__}: {error} "
+            "(run again with --traceback and report it)",
+            err=True,
+        )
+    sys.exit(EXIT_INTERNAL)
 
 
 @cli.command("formats")
@@ -115,6 +198,15 @@ def list_formats() -> None:
     """List the output formats."""
     for fmt in FORMATS.values():
         click.echo(f"{fmt.name:<5} {fmt.suffix:<6} {fmt.description}")
+
+
+@cli.command("checks", short_help="List the accessibility checks.")
+def list_checks() -> None:
+    """List the accessibility checks: code, severity and what each asks of a source."""
+    from pipeline.a11y import CHECKS
+
+    for item in CHECKS.values():
+        click.echo(f"{item.code:<22} {item.severity.value:<8} {item.description}")
 
 
 def main() -> None:

@@ -44,6 +44,13 @@ FIELDS: tuple[Field, ...] = (
     Field("description", "text", True, "One or two sentences saying what the document covers."),
     Field("published", "date", True, "Date of publication, YYYY-MM-DD."),
     Field("next_review", "date", True, "Date by which the content is reviewed, YYYY-MM-DD."),
+    Field(
+        "certified_by",
+        "text",
+        False,
+        "The organisation that checked the document's accessibility and stands behind the "
+        "claim that it meets WCAG 2.2 Level AA.",
+    ),
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
@@ -60,6 +67,7 @@ class Metadata:
     published: dt.date
     next_review: dt.date
     subtitle: str | None = None
+    certified_by: str | None = None
 
 
 def validate(raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int) -> Metadata:

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import string
 
-from pipeline import __version__, ast
+from pipeline import __version__, ast, conformance
 from pipeline.context import Context
 from pipeline.document import Document
 
@@ -76,6 +76,7 @@ def fields(document: Document) -> dict[str, str]:
         "next_review_text": long_date(meta.next_review),
         "generator": f"clearleaf {__version__}",
         "toc": toc(document.headings),
+        "accessibility": html.escape(conformance.statement(document)),
         "body": document.body_html,
     }
 

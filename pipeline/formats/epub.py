@@ -19,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline import assets, ast, fonts, page
+from pipeline import assets, ast, conformance, fonts, page
 from pipeline.context import Context
 from pipeline.document import Document
 
@@ -82,8 +82,8 @@ def _toc(headings: list[ast.Heading]) -> list[Any]:
 def features(document: Document) -> list[str]:
     """The ``schema:accessibilityFeature`` values the publication can honestly claim."""
     claimed = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    alts = ast.image_alts(document.blocks)
-    # EPUB Accessibility 1.1: alternativeText only when every image has alt text.
+    alts = ast.image_alts(document.blocks, informative_only=True)
+    # EPUB Accessibility 1.1: alternativeText only when every informative image has alt text.
     if alts and all(alt.strip() for alt in alts):
         claimed.append("alternativeText")
     return claimed
@@ -120,6 +120,16 @@ def render(document: Document, context: Context) -> bytes:
         ("schema:accessibilitySummary", summary(document)),
     ):
         book.add_metadata("OPF", prop, value, {"property": prop})
+    if conformance.claimed(document):
+        # EPUB Accessibility 1.1, 2.1 and 2.2: the claim, refined by who certifies it.
+        claim = {"property": "dcterms:conformsTo", "id": "claim"}
+        book.add_metadata("OPF", "conformsTo", conformance.CLAIM, claim)
+        book.add_metadata(
+            "OPF",
+            "certifiedBy",
+            document.meta.certified_by,
+            {"property": "a11y:certifiedBy", "refines": "#claim"},
+        )
 
     css_text = context.style("base.css") + "\n" + context.style("epub.css")
     stylesheet = epub.EpubItem(

@@ -9,7 +9,15 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
   be an Artifact: :func:`mark_orphans_as_artifacts` rewrites it so.
 - An element's ``lang`` does not reach its structure element, so a passage in
   another language is read with the document's rules (ISO 14289-1, 7.2).
-  :func:`tag_languages` adds ``/Lang`` while WeasyPrint builds the tree.
+- A decorative image (``alt=""``) becomes a Figure without alternative text,
+  which PDF/UA-1 7.3 forbids; it should be an Artifact.
+- Header cells carry no ``/Scope`` (PDF/UA-1 7.5, Matterhorn 15-003), although
+  the HTML gives each one.
+
+:func:`accessible_tags` adds ``/Lang`` and ``/Scope`` and leaves decorative
+images out of the tree while WeasyPrint builds it;
+:func:`mark_orphans_as_artifacts` then turns everything outside the tree into
+Artifacts.
 """
 
 from __future__ import annotations
@@ -26,23 +34,38 @@ from weasyprint.pdf import tags as weasy_tags
 _build_box_tree = weasy_tags._build_box_tree
 
 
-def _build_box_tree_with_lang(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
-    """WeasyPrint's tree builder, giving each element with its own ``lang`` a ``/Lang``."""
+_SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
+
+
+def _build_box_tree_accessible(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+    """WeasyPrint's tree builder, with ``/Lang`` on elements in another language and
+    ``/Scope`` on header cells.
+
+    A decorative image is built (so that its marked content is accounted for)
+    but not linked into the tree, so that it ends up an Artifact.
+    """
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", None)
     lang = None
     if element is not None and tag not in ("html", "body"):
         lang = element.get("lang")
+        if tag == "img" and element.get("alt") == "":
+            for _ in _build_box_tree(box, parent, pdf, *args):
+                pass
+            return
+    scope = _SCOPES.get(element.get("scope", "")) if tag == "th" and element is not None else None
     for struct in _build_box_tree(box, parent, pdf, *args):
         if lang and "Lang" not in struct:
             struct["Lang"] = pydyf.String(lang)
+        if scope and struct.get("S") == "/TH":
+            struct.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
         yield struct
 
 
 @contextlib.contextmanager
-def tag_languages() -> Iterator[None]:
-    """Within this block, WeasyPrint writes ``/Lang`` on elements in another language."""
-    weasy_tags._build_box_tree = _build_box_tree_with_lang
+def accessible_tags() -> Iterator[None]:
+    """Within this block WeasyPrint writes the repaired tags described above."""
+    weasy_tags._build_box_tree = _build_box_tree_accessible
     try:
         yield
     finally:
@@ -100,7 +123,7 @@ def mark_orphans_as_artifacts(data: bytes) -> bytes:
                 ):
                     operands = [
                         pikepdf.Name.Artifact,
-                        pikepdf.Dictionary(Type=pikepdf.Name.Pagination),
+                        pikepdf.Dictionary(),
                     ]
                 instructions.append((operands, operator))
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))

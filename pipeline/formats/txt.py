@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import ast
+from pipeline import ast, conformance
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.page import long_date
@@ -40,7 +40,9 @@ def to_text(document: Document, width: int = WIDTH) -> str:
         *writer.wrap(
             f"Published by {meta.organisation} on {long_date(meta.published)}. "
             f"Next review due by {long_date(meta.next_review)}."
-        )
+        ),
+        "",
+        *writer.wrap(f"Accessibility: {conformance.statement(document)}"),
     ]
     sections = [head, body, notes, tail]
     lines: list[str] = []

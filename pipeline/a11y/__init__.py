@@ -1,0 +1,115 @@
+"""Accessibility checks of a source: named, pure, each with a stable code.
+
+Every check reads a loaded :class:`~pipeline.document.Document` and yields
+findings; :data:`CHECKS` gives each one its code, default severity and a
+one-line description, from which ``python -m pipeline checks`` and the
+README's table are written. :func:`run_checks` runs them all. Checks never
+print and never raise for a problem in the source: the caller decides what a
+finding means (``build`` refuses to write a document with an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pipeline.a11y import headings, images, links, tables, typography
+from pipeline.a11y.source import Finding, Source, source_of
+from pipeline.document import Document
+from pipeline.errors import Diagnostic, Location, Severity
+
+__all__ = ["CHECKS", "Check", "Finding", "run_checks"]
+
+Rule = Callable[[Document, Source], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check: its code, severity, what it asks of a source, and the rule itself."""
+
+    code: str
+    severity: Severity
+    description: str
+    rule: Rule
+
+    def run(self, document: Document) -> list[Diagnostic]:
+        """The diagnostics of this check for ``document``, in source order."""
+        source = source_of(document.text)
+        found = []
+        for finding in self.rule(document, source):
+            line, column = source.position(finding.offset)
+            location = Location(document.path, line, column)
+            found.append(Diagnostic(location, self.severity, self.code, finding.message))
+        return found
+
+
+CHECKS: dict[str, Check] = {
+    check.code: check
+    for check in (
+        Check(
+            "a11y.img-alt",
+            Severity.ERROR,
+            "Every image has alt text, unless it is marked {.decorative}.",
+            images.img_alt,
+        ),
+        Check(
+            "a11y.heading-order",
+            Severity.ERROR,
+            "Heading levels never skip one (the title is level 1, sections ##).",
+            headings.heading_order,
+        ),
+        Check(
+            "a11y.multiple-h1",
+            Severity.ERROR,
+            "The title is the only level-1 heading: no '#' heading in the body.",
+            headings.multiple_h1,
+        ),
+        Check(
+            "a11y.empty-heading",
+            Severity.ERROR,
+            "Every heading has text.",
+            headings.empty_heading,
+        ),
+        Check(
+            "a11y.link-text",
+            Severity.ERROR,
+            "Link text says where the link goes: no 'click here', 'read more' or empty links.",
+            links.link_text,
+        ),
+        Check(
+            "a11y.link-bare-url",
+            Severity.WARNING,
+            "Link text is words, not the bare web address.",
+            links.link_bare_url,
+        ),
+        Check(
+            "a11y.table-header",
+            Severity.ERROR,
+            "Every table has a header row.",
+            tables.table_header,
+        ),
+        Check(
+            "a11y.all-caps",
+            Severity.WARNING,
+            "No blocks of capitals: no 4 or more words in a row, no heading, in capitals.",
+            typography.all_caps,
+        ),
+        Check(
+            "a11y.italic-emphasis",
+            Severity.WARNING,
+            "Emphasis is bold (**text**), never italic.",
+            typography.italic_emphasis,
+        ),
+    )
+}
+
+
+def run_checks(document: Document, checks: Iterable[Check] | None = None) -> list[Diagnostic]:
+    """Every finding of ``checks`` (default: all) on ``document``, sorted by position."""
+    found: set[Diagnostic] = set()
+    for check in CHECKS.values() if checks is None else checks:
+        found.update(check.run(document))
+    return sorted(
+        found,
+        key=lambda d: (d.location.line, d.location.column, d.code, d.message),
+    )

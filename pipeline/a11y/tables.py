@@ -1,0 +1,38 @@
+"""Tables: every table has a header row (WCAG 2.2 SC 1.3.1 Info and Relationships).
+
+Without a header row a screen reader cannot say which column a cell is in,
+and the HTML has no ``<th>`` to give a scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipeline.a11y.source import Finding, Node, Source, walk
+from pipeline.ast import stringify
+from pipeline.document import Document
+
+
+def has_header(table: Node) -> bool:
+    """Whether a pandoc ``Table`` has a header row with at least one non-empty cell."""
+    _attr, _caption, _specs, (_head_attr, rows), _bodies, _foot = table["c"]
+    for _row_attr, cells in rows:
+        for _cell_attr, _align, _rows, _columns, blocks in cells:
+            if stringify(blocks).strip():
+                return True
+    return False
+
+
+def table_header(document: Document, source: Source) -> Iterator[Finding]:
+    """Tables whose header row is missing or empty."""
+    found = [node for node in walk(document.blocks) if node["t"] == "Table"]
+    offsets = source.tables
+    for number, node in enumerate(found):
+        if has_header(node):
+            continue
+        offset = offsets[number] if number < len(offsets) else source.body_start
+        yield Finding(
+            offset,
+            "table has no header row; give each column a heading in the first row, "
+            "followed by a separator line such as '|------|------|'",
+        )
