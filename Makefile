@@ -12,6 +12,9 @@ PY := $(VENV)/bin/python
 # (empty) uses an existing environment as it is.
 STAMP := $(VENV)/.clearleaf-installed
 SETUP ?= $(STAMP)
+# The validators the tests run (Nu Html Checker, axe-core, Ace by DAISY), pinned
+# in package-lock.json; npm writes this file on every install.
+NODE_STAMP := node_modules/.package-lock.json
 
 OUT ?= build
 SOURCES := $(wildcard source/*.md)
@@ -38,7 +41,7 @@ html pdf epub txt: $(SETUP) ## Build every document in one format only
 check: $(SETUP) ## Check every source for accessibility problems
 	$(PY) -m pipeline check
 
-test: $(SETUP) ## Run the test suite
+test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftotext: see .ci/run)
 	$(PY) -m pytest
 
 lint: $(SETUP) ## Check style and types
@@ -50,6 +53,13 @@ clean: ## Remove the built outputs
 
 distclean: clean ## Also remove the virtual environment
 	rm -rf $(VENV)
+
+# --ignore-scripts: vnu-jar's install step downloads a Java runtime it does not
+# need (the jar is in the package); no browser is downloaded, the tests use the
+# machine's Chromium.
+$(NODE_STAMP): package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -136,3 +136,12 @@ def image_sources(value: Any) -> list[str]:
             found.append(str(value["c"][2][0]))
         found.extend(image_sources(value.get("c")))
     return found
+
+
+def has_notes(value: Any) -> bool:
+    """Whether the document has footnotes."""
+    if isinstance(value, list):
+        return any(has_notes(item) for item in value)
+    if isinstance(value, dict):
+        return value.get("t") == "Note" or has_notes(value.get("c"))
+    return False

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from pipeline import assets, fragment, pandoc
-from pipeline.ast import Heading, image_sources, strip_comments
+from pipeline.ast import Heading, has_notes, image_sources, strip_comments
 from pipeline.ast import headings as find_headings
 from pipeline.errors import Diagnostic, input_error
 from pipeline.metadata import Metadata, validate
@@ -63,8 +63,11 @@ class Document:
 
     @functools.cached_property
     def headings(self) -> list[Heading]:
-        """The body's headings, for tables of contents and bookmarks."""
-        return find_headings(self.blocks)
+        """The body's headings, for tables of contents, and the notes section's if any."""
+        found = find_headings(self.blocks)
+        if has_notes(self.blocks):
+            found.append(Heading(2, fragment.NOTES_ID, fragment.NOTES_TITLE))
+        return found
 
     @functools.cached_property
     def body_html(self) -> str:

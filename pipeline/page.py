@@ -77,6 +77,8 @@ def fields(document: Document) -> dict[str, str]:
         "generator": f"clearleaf {__version__}",
         "toc": toc(document.headings),
         "accessibility": html.escape(conformance.statement(document)),
+        # The template's own words are English (WCAG 3.1.2, language of parts).
+        "ui_lang": "" if meta.lang.lower().split("-")[0] == "en" else ' lang="en"',
         "body": document.body_html,
     }
 

@@ -26,8 +26,14 @@ def missing_in_order(expected: list[str], actual: list[str]) -> list[str]:
     return expected[position:]
 
 
+_FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:")
+
+
 def source_headings(markdown: str) -> list[tuple[int, str]]:
-    """The ATX headings of a Markdown source as (level, text), front matter and code excluded."""
+    """The ATX headings of a Markdown source as (level, text), front matter and code excluded.
+
+    A source with footnotes also gets the pipeline's own "Notes" section, last.
+    """
     found: list[tuple[int, str]] = []
     in_code = False
     lines = markdown.splitlines()
@@ -41,6 +47,8 @@ def source_headings(markdown: str) -> list[tuple[int, str]]:
         match = None if in_code else _HEADING.match(line)
         if match:
             found.append((len(match[1]), match[2]))
+    if any(_FOOTNOTE.match(line) for line in lines):
+        found.append((2, "Notes"))
     return found
 
 

@@ -106,4 +106,4 @@ def render(document: Document, context: Context) -> bytes:
             # WeasyPrint logs unreadable images and other resources as errors.
             raise input_error(document.path, "pdf.resource", message.splitlines()[0])
         _LOG.warning("%s: %s", document.path, message)
-    return pdftags.mark_orphans_as_artifacts(pdf)
+    return pdftags.repair(pdf)

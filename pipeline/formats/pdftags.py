@@ -6,7 +6,7 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
   tagged content whose structure elements are never linked into the tree
   (``weasyprint/pdf/tags.py``: "could be included in tree as Artifact, but
   that's only allowed in PDF 2.0"). PDF/UA-1 7.1 asks for such page furniture to
-  be an Artifact: :func:`mark_orphans_as_artifacts` rewrites it so.
+  be an Artifact.
 - An element's ``lang`` does not reach its structure element, so a passage in
   another language is read with the document's rules (ISO 14289-1, 7.2).
 - A decorative image (``alt=""``) becomes a Figure without alternative text,
@@ -16,8 +16,9 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
 
 :func:`accessible_tags` adds ``/Lang`` and ``/Scope`` and leaves decorative
 images out of the tree while WeasyPrint builds it;
-:func:`mark_orphans_as_artifacts` then turns everything outside the tree into
-Artifacts.
+:func:`repair` then turns everything outside the tree into Artifacts and wraps
+list-item content in LBody elements, which WeasyPrint leaves out for
+paragraphs in list items.
 """
 
 from __future__ import annotations
@@ -91,46 +92,116 @@ def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
     return seen
 
 
-def mark_orphans_as_artifacts(data: bytes) -> bytes:
+def _struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element below ``root``, in document order."""
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            yield node
+            stack.append(node.get("/K"))
+
+
+def _kids(element: pikepdf.Dictionary) -> list[Any]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _artifacts(pdf: pikepdf.Pdf, root: pikepdf.Object, parents: dict[int, Any]) -> bool:
     """Turn marked content whose structure element is outside the tree into Artifacts."""
+    reachable = _reachable(root)
+    changed = False
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        entries = parents.get(int(key)) if key is not None else None
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        orphans = {
+            mcid
+            for mcid, struct in enumerate(entries)
+            if isinstance(struct, pikepdf.Dictionary) and struct.objgen not in reachable
+        }
+        if not orphans:
+            continue
+        instructions: list[Any] = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, operator = list(instruction.operands), instruction.operator
+            if (
+                str(operator) == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in orphans
+            ):
+                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary()]
+            instructions.append((operands, operator))
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        for mcid in orphans:
+            entries[mcid] = None
+        changed = True
+    return changed
+
+
+def _marked_content(kid: Any, owner: pikepdf.Dictionary) -> tuple[Any, int] | None:
+    """The page and MCID of a marked-content kid (an integer or an MCR), else ``None``."""
+    if isinstance(kid, int):
+        return owner.get("/Pg"), kid
+    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+        return kid.get("/Pg", owner.get("/Pg")), int(kid.MCID)
+    return None
+
+
+def _list_bodies(pdf: pikepdf.Pdf, root: pikepdf.Object, parents: dict[int, Any]) -> bool:
+    """Wrap what a list item holds besides its label in an LBody (PDF/UA-1 7.6).
+
+    WeasyPrint puts the paragraphs of a loose list item straight into the LI.
+    """
+    label_tags = (pikepdf.Name.Lbl, pikepdf.Name.LBody)
+    changed = False
+    for item in list(_struct_elements(root)):
+        if item.S != pikepdf.Name.LI:
+            continue
+        labels: list[Any] = []
+        rest: list[Any] = []
+        for kid in _kids(item):
+            is_label = isinstance(kid, pikepdf.Dictionary) and kid.get("/S") in label_tags
+            (labels if is_label else rest).append(kid)
+        if not rest:
+            continue
+        body = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item)
+        )
+        if "/Pg" in item:
+            body.Pg = item.Pg
+        body.K = pikepdf.Array(rest)
+        for kid in rest:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                kid.P = body
+            elif (content := _marked_content(kid, item)) is not None:
+                # Marked content owned by the LI itself now belongs to the LBody.
+                page, mcid = content
+                key = page.get("/StructParents") if page is not None else None
+                entries = parents.get(int(key)) if key is not None else None
+                if isinstance(entries, pikepdf.Array) and mcid < len(entries):
+                    entries[mcid] = body
+        item.K = pikepdf.Array([*labels, body])
+        changed = True
+    return changed
+
+
+def repair(data: bytes) -> bytes:
+    """Apply the structure repairs described above to a PDF WeasyPrint wrote."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return data
-        reachable = _reachable(root)
         nums = root.ParentTree.get("/Nums", pikepdf.Array())
-        mapping = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        changed = False
-        for page in pdf.pages:
-            key = page.obj.get("/StructParents")
-            entries = mapping.get(int(key)) if key is not None else None
-            if not isinstance(entries, pikepdf.Array):
-                continue
-            orphans = {
-                mcid
-                for mcid, struct in enumerate(entries)
-                if isinstance(struct, pikepdf.Dictionary) and struct.objgen not in reachable
-            }
-            if not orphans:
-                continue
-            instructions: list[Any] = []
-            for instruction in pikepdf.parse_content_stream(page):
-                operands, operator = list(instruction.operands), instruction.operator
-                if (
-                    str(operator) == "BDC"
-                    and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans
-                ):
-                    operands = [
-                        pikepdf.Name.Artifact,
-                        pikepdf.Dictionary(),
-                    ]
-                instructions.append((operands, operator))
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-            for mcid in orphans:
-                entries[mcid] = None
-            changed = True
-        if not changed:
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        artifacts = _artifacts(pdf, root, parents)
+        bodies = _list_bodies(pdf, root, parents)
+        if not (artifacts or bodies):
             return data
         out = io.BytesIO()
         # A content-derived /ID keeps builds reproducible.
