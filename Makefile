@@ -2,8 +2,10 @@
 # `make all` and `make test` set up the virtual environment on first use.
 
 .DEFAULT_GOAL := help
+# One edition of every document: make html, make large-print, ...
+EDITIONS := html pdf large-print print booklet epub txt
 .DELETE_ON_ERROR:
-.PHONY: help all html pdf epub txt check test lint clean distclean
+.PHONY: help all $(EDITIONS) check test lint clean distclean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,23 +21,26 @@ NODE_STAMP := node_modules/.package-lock.json
 OUT ?= build
 SOURCES := $(wildcard source/*.md)
 STEMS := $(patsubst source/%.md,%,$(SOURCES))
-FORMATS := html pdf epub txt
-OUTPUTS := $(foreach stem,$(STEMS),$(foreach fmt,$(FORMATS),$(OUT)/$(stem).$(fmt)))
+# One stamp per document: one run of the pipeline writes all its editions
+# (web page, PDF leaflet, large print, print-shop PDF, booklet, EPUB, text)
+# from one parse.
+STAMPS := $(patsubst %,$(OUT)/.built/%,$(STEMS))
 # Everything an output depends on besides its source.
-DEPENDS := $(wildcard pipeline/*.py pipeline/formats/*.py styles/*) pyproject.toml
+DEPENDS := $(wildcard pipeline/*.py pipeline/*/*.py styles/* styles/*/*) pyproject.toml
 
 help: ## Show this help
 	@echo "Usage: make TARGET"
 	@echo
-	@grep -E '^[a-z ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@echo "  EDITION    One edition of every document: $(EDITIONS)"
 
-all: $(OUTPUTS) ## Build every document in every format into build/
+all: $(STAMPS) ## Build every document in every format into build/
 
-# One run of the pipeline writes all four formats of a document from one parse.
-$(OUT)/%.html $(OUT)/%.pdf $(OUT)/%.epub $(OUT)/%.txt: source/%.md $(DEPENDS) | $(SETUP)
+$(OUT)/.built/%: source/%.md $(DEPENDS) | $(SETUP)
 	$(PY) -m pipeline build --quiet --out $(OUT) $<
+	@mkdir -p $(@D) && touch $@
 
-html pdf epub txt: $(SETUP) ## Build every document in one format only
+$(EDITIONS): $(SETUP)
 	$(PY) -m pipeline build --quiet --out $(OUT) --format $@
 
 check: $(SETUP) ## Check every source for accessibility problems

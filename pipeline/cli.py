@@ -197,7 +197,7 @@ def _internal_error(error: Exception, show_traceback: bool) -> NoReturn:
 def list_formats() -> None:
     """List the output formats."""
     for fmt in FORMATS.values():
-        click.echo(f"{fmt.name:<5} {fmt.suffix:<6} {fmt.description}")
+        click.echo(f"{fmt.name:<12} {fmt.suffix:<17} {fmt.description}")
 
 
 @cli.command("checks", short_help="List the accessibility checks.")

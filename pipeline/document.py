@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,19 @@ class Document:
     #: Each image reference in the body and the file it names.
     images: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Rendered outputs by format name, so that an edition built from another
+    #: (the booklet from the leaflet) does not render it twice.
+    renders: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def stem(self) -> str:
         """The file name without ``.md``; every output is named after it."""
         return self.path.stem
+
+    @property
+    def identifier(self) -> str:
+        """A stable URN: the same document from the same organisation keeps it across builds."""
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.meta.organisation}/{self.stem}')}"
 
     @property
     def folder(self) -> Path:

@@ -31,7 +31,7 @@ class Field:
     """One front-matter key."""
 
     name: str
-    kind: str  # "text", "date" or "language"
+    kind: str  # a key of _CONVERTERS: "text", "date", "language", "url", "contact", "list"
     required: bool
     doc: str
 
@@ -45,6 +45,16 @@ FIELDS: tuple[Field, ...] = (
     Field("published", "date", True, "Date of publication, YYYY-MM-DD."),
     Field("next_review", "date", True, "Date by which the content is reviewed, YYYY-MM-DD."),
     Field(
+        "url", "url", False, "The address of the web version (https://...); printed as a QR code."
+    ),
+    Field(
+        "contact",
+        "contact",
+        False,
+        "How readers get help: a mapping with any of phone, email and web.",
+    ),
+    Field("sources", "list", False, "The evidence the text relies on, one entry each."),
+    Field(
         "certified_by",
         "text",
         False,
@@ -54,6 +64,15 @@ FIELDS: tuple[Field, ...] = (
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How readers reach the organisation; at least one of the three is set."""
+
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,9 @@ class Metadata:
     published: dt.date
     next_review: dt.date
     subtitle: str | None = None
+    url: str | None = None
+    contact: Contact | None = None
+    sources: tuple[str, ...] = ()
     certified_by: str | None = None
 
 
@@ -157,8 +179,75 @@ def _language(field: Field, value: Any, path: Path, line: int) -> str:
     return text
 
 
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}[0-9]$")
+
+
+def _url(field: Field, value: Any, path: Path, line: int) -> str:
+    text = _text(field, value, path, line)
+    if not _URL.match(text):
+        raise input_error(
+            path,
+            "meta.bad-url",
+            f"'{field.name}' must be a web address starting https:// or http://, not '{text}'",
+            line,
+        )
+    return text
+
+
+def _contact(field: Field, value: Any, path: Path, line: int) -> Contact:
+    if not isinstance(value, dict) or not value:
+        raise input_error(
+            path,
+            "meta.wrong-type",
+            f"'{field.name}' must list phone:, email: and/or web: on indented lines below it",
+            line,
+        )
+    unknown = sorted(str(key) for key in value if key not in ("phone", "email", "web"))
+    if unknown:
+        raise input_error(
+            path,
+            "meta.unknown-key",
+            f"unknown key '{unknown[0]}' under '{field.name}'; use phone, email or web",
+            line,
+        )
+    checks = {
+        "phone": (_PHONE, "a phone number such as 0300 123 4567"),
+        "email": (_EMAIL, "an email address such as help@example.org"),
+        "web": (_URL, "a web address starting https://"),
+    }
+    found: dict[str, str] = {}
+    for key, (pattern, example) in checks.items():
+        if value.get(key) is None:
+            continue
+        text = " ".join(str(value[key]).split())
+        if not pattern.match(text):
+            raise input_error(
+                path,
+                "meta.bad-contact",
+                f"'{field.name}.{key}' must be {example}, not '{text}'",
+                line,
+            )
+        found[key] = text
+    return Contact(**found)
+
+
+def _list(field: Field, value: Any, path: Path, line: int) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    texts = tuple(_text(field, item, path, line) for item in items if item is not None)
+    if not texts or not all(texts):
+        raise input_error(
+            path, "meta.wrong-type", f"'{field.name}' must be a list of '- text' lines", line
+        )
+    return texts
+
+
 _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
     "text": _text,
     "date": _date,
     "language": _language,
+    "url": _url,
+    "contact": _contact,
+    "list": _list,
 }

@@ -9,10 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import string
+from urllib.parse import urljoin
+
+import segno
 
 from pipeline import __version__, ast, conformance
 from pipeline.context import Context
 from pipeline.document import Document
+from pipeline.formats import alternatives
+
+#: Editions printed on paper: their back panel carries a QR code to the web version.
+PRINTED = ("pdf", "large-print", "print")
 
 _MONTHS = (
     "January",
@@ -60,8 +67,95 @@ def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
     return "".join(out)
 
 
-def fields(document: Document) -> dict[str, str]:
-    """The template fields for ``document``, HTML-escaped."""
+def spoken_list(items: list[str]) -> str:
+    """Items joined as a reader says them: "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _link(address: str, text: str | None = None) -> str:
+    return f'<a href="{html.escape(address)}">{html.escape(text or address)}</a>'
+
+
+def contact_panel(document: Document) -> str:
+    """The contact details, as a section of the back panel (empty when there are none)."""
+    contact = document.meta.contact
+    if contact is None:
+        return ""
+    items = []
+    if contact.phone:
+        number = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
+        items.append(f"<li>Phone: {_link('tel:' + number, contact.phone)}</li>")
+    if contact.email:
+        items.append(f"<li>Email: {_link('mailto:' + contact.email, contact.email)}</li>")
+    if contact.web:
+        items.append(f"<li>Web: {_link(contact.web)}</li>")
+    return (
+        '<section class="contact" aria-labelledby="contact-heading">\n'
+        '<h2 id="contact-heading">Contact us</h2>\n'
+        f"<ul>{''.join(items)}</ul>\n</section>"
+    )
+
+
+def formats_panel(document: Document, current: str) -> str:
+    """The "other formats" statement with each edition's file name (a link on the web)."""
+    others = alternatives(document, current)
+    labels = [label for label, _name in others]
+    items = []
+    for label, name in others:
+        where = (
+            _link(name) if current == "html" else f'<span class="file">{html.escape(name)}</span>'
+        )
+        items.append(f"<li>{html.escape(label.capitalize())}: {where}</li>")
+    where = ""
+    if document.meta.url and current != "html":
+        # The editions are published side by side with the web version.
+        folder = urljoin(document.meta.url, ".")
+        where = (
+            f"<p>Read this online at {_link(document.meta.url)}; "
+            f"download the other formats from {_link(folder)}</p>\n"
+        )
+    return (
+        '<section class="formats" aria-labelledby="formats-heading">\n'
+        '<h2 id="formats-heading">Other formats</h2>\n'
+        f"<p>This information is also available as {spoken_list(labels)}.</p>\n"
+        f"<ul>{''.join(items)}</ul>\n{where}</section>"
+    )
+
+
+def sources_panel(document: Document) -> str:
+    """The evidence the text relies on (empty when the front matter lists none)."""
+    if not document.meta.sources:
+        return ""
+    items = "".join(f"<li>{html.escape(source)}</li>" for source in document.meta.sources)
+    return (
+        '<section class="sources" aria-labelledby="sources-heading">\n'
+        f'<h2 id="sources-heading">Sources</h2>\n<ol>{items}</ol>\n</section>'
+    )
+
+
+def qr_panel(document: Document, current: str) -> str:
+    """On paper, a QR code to the web version (vector, with alt text).
+
+    The address itself is written out in :func:`formats_panel`.
+    """
+    url = document.meta.url
+    if current not in PRINTED or not url:
+        return ""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(
+        scale=1,
+        border=0,
+        omitsize=True,
+        svgclass="qr-code",
+        lineclass=None,
+        title=f"QR code linking to the web version: {url}",
+    )
+    svg = svg.replace("<svg ", '<svg role="img" ', 1)
+    return f'<figure class="qr">{svg}\n<figcaption>Scan to read this online</figcaption></figure>'
+
+
+def fields(document: Document, current: str) -> dict[str, str]:
+    """The template fields for ``document`` rendered as format ``current``, HTML-escaped."""
     meta = document.meta
     subtitle = f'<p class="subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else ""
     return {
@@ -80,10 +174,15 @@ def fields(document: Document) -> dict[str, str]:
         # The template's own words are English (WCAG 3.1.2, language of parts).
         "ui_lang": "" if meta.lang.lower().split("-")[0] == "en" else ' lang="en"',
         "body": document.body_html,
+        "contact": contact_panel(document),
+        "formats": formats_panel(document, current),
+        "sources": sources_panel(document),
+        "qr": qr_panel(document, current),
     }
 
 
-def render(document: Document, context: Context, css: str) -> str:
-    """The whole page, with ``css`` in its ``<style>`` element."""
+def render(document: Document, context: Context, css: str, current: str) -> str:
+    """The whole page for format ``current``, with ``css`` in its ``<style>`` element."""
     template = string.Template(context.style("page.html"))
-    return template.substitute(fields(document), css=css)
+    modified = context.build_time(document.meta.published).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return template.substitute(fields(document, current), css=css, modified=modified)

@@ -10,12 +10,14 @@ import pytest
 from pipeline import build as builder
 from pipeline.context import Context
 from pipeline.document import load
+from pipeline.formats import FORMATS
 from pipeline.metadata import Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LEAFLET_SOURCE = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
 CONSTRUCTS_SOURCE = FIXTURES / "constructs.md"
+#: The formats whose structure the tests here check; test_editions.py checks the others.
 FORMAT_NAMES = ("html", "pdf", "epub", "txt")
 
 #: The documents every structural test runs on, by fixture name.
@@ -50,7 +52,7 @@ def build_all(source: Path, out: Path, context: Context | None = None) -> Path:
     report = builder.build([source], builder.resolve_formats([]), out, context)
     assert not report.failed, [str(d) for d in report.diagnostics]
     assert not report.diagnostics, [str(d) for d in report.diagnostics]
-    assert sorted(output.format for output in report.outputs) == sorted(FORMAT_NAMES)
+    assert sorted(output.format for output in report.outputs) == sorted(FORMATS)
     return out
 
 

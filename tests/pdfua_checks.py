@@ -525,12 +525,16 @@ def html_sequence(html_path: Path) -> list[tuple[str, str]]:
     """The headings and paragraphs of the web page in order, as (kind, text).
 
     The table of contents (``nav``) is left out: the leaflet hides it, since
-    paper has no links to follow.
+    paper has no links to follow. So is the footer's list of other formats,
+    which names every edition but the one it is in.
     """
     tree = lxml.html.fromstring(html_path.read_bytes())
     found = []
     for element in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "p"):
-        if any(ancestor.tag == "nav" for ancestor in element.iterancestors()):
+        if any(
+            ancestor.tag == "nav" or "formats" in ancestor.get("class", "").split()
+            for ancestor in element.iterancestors()
+        ):
             continue
         text = " ".join(element.text_content().split())
         if text:

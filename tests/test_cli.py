@@ -52,6 +52,9 @@ def test_formats_lists_every_format(runner: CliRunner) -> None:
     assert [line.split()[0] for line in result.output.splitlines()] == [
         "html",
         "pdf",
+        "large-print",
+        "print",
+        "booklet",
         "epub",
         "txt",
     ]

@@ -124,26 +124,39 @@ def test_contrast_of_every_colour_scheme() -> None:
 # -- PDF -----------------------------------------------------------------------
 
 
+#: Every printed edition; each must pass the PDF/UA checks (issue: print editions).
+PDF_EDITIONS = [".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"]
+
+
+@pytest.mark.parametrize("edition", PDF_EDITIONS)
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
-def test_pdfua(outputs: Outputs, source: Path) -> None:
+def test_pdfua(outputs: Outputs, source: Path, edition: str) -> None:
     """The PyPI pdfua checker finds no error or warning."""
-    _assert_clean(validators.pdfua(outputs.path(source, ".pdf")), f"pdfua on {source.stem}.pdf")
+    path = outputs.path(source, edition)
+    _assert_clean(validators.pdfua(path), f"pdfua on {path.name}")
 
 
+@pytest.mark.parametrize("edition", PDF_EDITIONS)
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
-def test_pdf_matterhorn_checks(outputs: Outputs, source: Path) -> None:
+def test_pdf_matterhorn_checks(outputs: Outputs, source: Path, edition: str) -> None:
     """The project's own PDF/UA-1 checks find nothing."""
-    found = pdfua_checks.problems(outputs.path(source, ".pdf"))
-    assert not found, f"{source.stem}.pdf:\n  " + "\n  ".join(found)
+    path = outputs.path(source, edition)
+    found = pdfua_checks.problems(path)
+    assert not found, f"{path.name}:\n  " + "\n  ".join(found)
 
 
+# The booklet is left out on purpose: its sheets print pages out of order so
+# that they read in order once folded; its structure tree keeps the logical
+# order, which test_pdf_matterhorn_checks checks.
+@pytest.mark.parametrize("edition", [".pdf", "-large-print.pdf", "-print.pdf"])
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
-def test_pdf_reading_order(outputs: Outputs, source: Path) -> None:
+def test_pdf_reading_order(outputs: Outputs, source: Path, edition: str) -> None:
     """The PDF's text has the web page's headings and paragraph openings, in the same order."""
     html = outputs.path(source, ".html")
     assert pdfua_checks.html_sequence(html), "the web page has no headings or paragraphs"
-    found = pdfua_checks.reading_order(outputs.path(source, ".pdf"), html)
-    assert not found, f"{source.stem}.pdf:\n  " + "\n  ".join(found)
+    path = outputs.path(source, edition)
+    found = pdfua_checks.reading_order(path, html)
+    assert not found, f"{path.name}:\n  " + "\n  ".join(found)
 
 
 # -- web page: axe-core, reflow and text spacing in Chromium ---------------------

@@ -19,17 +19,26 @@ Renderer = Callable[[Document, Context], bytes]
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its name, file suffix and the module that renders it."""
+    """An output format: its name, file suffix and the module that renders it.
+
+    ``label`` is what readers call the edition ("large print"); editions for
+    print production (the print-shop file, the booklet) have none and are not
+    offered to readers.
+    """
 
     name: str
     suffix: str
     description: str
     module: str
+    label: str | None = None
 
     def render(self, document: Document, context: Context) -> bytes:
-        """Render ``document`` in this format."""
-        renderer: Renderer = importlib.import_module(self.module).render
-        return renderer(document, context)
+        """Render ``document`` in this format, once per document (others may reuse it)."""
+        cached = document.renders.get(self.name)
+        if cached is None:
+            renderer: Renderer = importlib.import_module(self.module).render
+            cached = document.renders[self.name] = renderer(document, context)
+        return cached
 
     def output_name(self, document: Document) -> str:
         """The output file name for ``document``."""
@@ -44,16 +53,52 @@ FORMATS: dict[str, Format] = {
             ".html",
             "Accessible web page (WCAG 2.2 AA), one self-contained file",
             "pipeline.formats.html",
+            "web page",
         ),
         Format(
-            "pdf", ".pdf", "A5 leaflet, tagged PDF/UA-1, RNIB Clear Print", "pipeline.formats.pdf"
+            "pdf",
+            ".pdf",
+            "A5 leaflet, tagged PDF/UA-1, RNIB Clear Print",
+            "pipeline.formats.pdf",
+            "printed leaflet",
+        ),
+        Format(
+            "large-print",
+            "-large-print.pdf",
+            "A4 large print, 18 pt body text, tagged PDF/UA-1",
+            "pipeline.formats.large_print",
+            "large print",
+        ),
+        Format(
+            "print",
+            "-print.pdf",
+            "A5 for the print shop: PDF/X-4, 3 mm bleed, crop marks, tagged",
+            "pipeline.formats.print_shop",
+        ),
+        Format(
+            "booklet",
+            "-booklet.pdf",
+            "A5 pages two-up on A4, saddle-stitch order, for office printers",
+            "pipeline.formats.booklet",
         ),
         Format(
             "epub",
             ".epub",
             "EPUB 3 e-book with EPUB Accessibility 1.1 metadata",
             "pipeline.formats.epub",
+            "e-book",
         ),
-        Format("txt", ".txt", "Plain text, UTF-8, 72 columns", "pipeline.formats.txt"),
+        Format(
+            "txt", ".txt", "Plain text, UTF-8, 72 columns", "pipeline.formats.txt", "plain text"
+        ),
     )
 }
+
+
+def alternatives(document: Document, current: str) -> list[tuple[str, str]]:
+    """The reader editions other than ``current``: (label, file name) pairs."""
+    return [
+        (fmt.label, fmt.output_name(document))
+        for fmt in FORMATS.values()
+        if fmt.label and fmt.name != current
+    ]

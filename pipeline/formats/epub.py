@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import posixpath
 import string
-import uuid
 import zipfile
 from typing import Any
 
@@ -37,12 +36,6 @@ class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
 
     def get_content(self, default: Any = None) -> bytes:
         return self.xhtml
-
-
-def identifier(document: Document) -> str:
-    """A stable identifier: the same document from the same organisation keeps it across builds."""
-    name = f"{document.meta.organisation}/{document.stem}"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def to_xhtml(markup: str, lang: str) -> bytes:
@@ -104,7 +97,7 @@ def render(document: Document, context: Context) -> bytes:
     """Render ``document`` as an EPUB 3 file."""
     meta = document.meta
     book = epub.EpubBook()
-    book.set_identifier(identifier(document))
+    book.set_identifier(document.identifier)
     book.set_title(meta.title)
     book.set_language(meta.lang)
     book.add_metadata("DC", "publisher", meta.organisation)
@@ -160,7 +153,7 @@ def render(document: Document, context: Context) -> bytes:
         )
 
     template = string.Template(context.style("epub-content.xhtml"))
-    markup = template.substitute(page.fields(document))
+    markup = template.substitute(page.fields(document, "epub"))
     content = _Xhtml(
         to_xhtml(markup, meta.lang),
         uid="content",

@@ -18,7 +18,7 @@ from pipeline.document import Document
 def render(document: Document, context: Context) -> bytes:
     """Render ``document`` as a standalone HTML page."""
     css = fonts.inline(context.style("base.css") + "\n" + context.style("screen.css"))
-    return inline_images(page.render(document, context, css), document).encode("utf-8")
+    return inline_images(page.render(document, context, css, "html"), document).encode("utf-8")
 
 
 def inline_images(markup: str, document: Document) -> str:

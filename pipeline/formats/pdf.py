@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -66,20 +67,42 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+@dataclass(frozen=True)
+class Edition:
+    """A printed edition: its stylesheets (after base.css), PDF variant and options."""
+
+    name: str
+    stylesheets: tuple[str, ...]
+    variant: str = VARIANT
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+#: The standard leaflet: A5, RNIB Clear Print.
+LEAFLET = Edition("pdf", ("leaflet.css",))
+
+
 def render(document: Document, context: Context) -> bytes:
     """Render ``document`` as an A5 PDF/UA-1 leaflet."""
+    return render_edition(document, context, LEAFLET)
+
+
+def render_edition(document: Document, context: Context, edition: Edition) -> bytes:
+    """Render ``document`` as the printed ``edition``."""
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
-    css = context.style("base.css") + "\n" + context.style("leaflet.css")
-    # @font-face rules in a user stylesheet need a FontConfiguration shared
-    # between the stylesheet and the rendering, or they are silently ignored.
+    css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
+    # @font-face and @color-profile rules in a user stylesheet need their
+    # registries shared between the stylesheet and the rendering, or they are
+    # silently ignored.
     font_config = FontConfiguration()
+    color_profiles: dict[str, Any] = {}
     stylesheet = weasyprint.CSS(
         string=css,
         base_url=path2url(str(context.styles)) + "/",
         url_fetcher=fetcher,
         font_config=font_config,
+        color_profiles=color_profiles,
     )
-    markup = page.render(document, context, css="")
+    markup = page.render(document, context, "", edition.name)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
@@ -87,7 +110,13 @@ def render(document: Document, context: Context) -> bytes:
         with pdftags.accessible_tags():
             pdf: bytes = weasyprint.HTML(
                 string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
-            ).write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=VARIANT)
+            ).write_pdf(
+                stylesheets=[stylesheet],
+                font_config=font_config,
+                color_profiles=color_profiles,
+                pdf_variant=edition.variant,
+                **edition.options,
+            )
     finally:
         logger.removeHandler(collect)
     if fetcher.refused:

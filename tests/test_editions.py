@@ -1,0 +1,267 @@
+"""The printed editions: standard leaflet, large print, print-shop PDF/X-4 and booklet.
+
+Sizes, page counts and boxes are read with pikepdf, text sizes with
+pdfminer.six; the PDF/UA checks of every edition are in test_validators.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pdfminer.high_level import extract_pages, extract_text
+from pdfminer.layout import LTChar, LTTextContainer
+
+from pipeline.build import build, resolve_formats
+from pipeline.context import Context
+
+ROOT = Path(__file__).parents[1]
+LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
+BACK_PANEL = Path(__file__).parent / "fixtures" / "validators" / "back-panel.md"
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+A4 = (210 * MM, 297 * MM)
+PDF_EDITIONS = ["pdf", "large-print", "print", "booklet"]
+
+
+@dataclass(frozen=True)
+class Built:
+    """Every printed edition of one source."""
+
+    folder: Path
+    stem: str
+
+    def path(self, suffix: str) -> Path:
+        """The edition with ``suffix`` (".pdf", "-large-print.pdf", ...)."""
+        return self.folder / f"{self.stem}{suffix}"
+
+    def open(self, suffix: str) -> pikepdf.Pdf:
+        """The edition, opened with pikepdf."""
+        return pikepdf.open(self.path(suffix))
+
+
+def _build(source: Path, folder: Path) -> Built:
+    report = build([source], resolve_formats(PDF_EDITIONS), folder, Context(source_date_epoch=None))
+    assert not report.failed, [str(d) for d in report.diagnostics]
+    return Built(folder, source.stem)
+
+
+@pytest.fixture(scope="module")
+def leaflet(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return _build(LEAFLET, tmp_path_factory.mktemp("leaflet"))
+
+
+@pytest.fixture(scope="module")
+def back_panel(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return _build(BACK_PANEL, tmp_path_factory.mktemp("back-panel"))
+
+
+def _size(box: pikepdf.Array) -> tuple[float, float]:
+    left, bottom, right, top = (float(v) for v in box)
+    return right - left, top - bottom
+
+
+def _close(size: tuple[float, float], want: tuple[float, float], tolerance: float = 1) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(size, want, strict=True))
+
+
+def text_sizes(path: Path) -> Counter[float]:
+    """How many characters of each font size (pt, rounded to 0.1) the PDF's text uses."""
+    sizes: Counter[float] = Counter()
+    for page in extract_pages(path):
+        stack = list(page)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, LTChar) and item.get_text().strip():
+                sizes[round(item.size, 1)] += 1
+            elif hasattr(item, "__iter__"):
+                stack.extend(item)
+    return sizes
+
+
+def _words(path: Path) -> list[str]:
+    """The words of a PDF without its running footer ("Anormed UK", "Page 2 of 9")."""
+    text = re.sub(r"Anormed UK\s+Page \d+ of \d+", " ", extract_text(path))
+    return re.sub(r"-\s*\n\s*", "-", text).split()  # a hyphenated word may wrap at its hyphen
+
+
+def page_text(path: Path, number: int) -> str:
+    """The text of one page (1-based), whitespace collapsed."""
+    return " ".join(extract_text(path, page_numbers=[number - 1]).split())
+
+
+# -- page sizes and counts ---------------------------------------------------------
+
+
+def test_standard_leaflet_is_a5(leaflet: Built) -> None:
+    pdf = leaflet.open(".pdf")
+    assert all(_close(_size(page.mediabox), A5) for page in pdf.pages)
+
+
+def test_large_print_is_a4_with_the_same_content(leaflet: Built) -> None:
+    large = leaflet.open("-large-print.pdf")
+    assert all(_close(_size(page.mediabox), A4) for page in large.pages)
+    # Same words in the same order up to the back panel, whose list of other
+    # formats names each edition but itself; only the running footer moves.
+    large = _words(leaflet.path("-large-print.pdf"))
+    standard = _words(leaflet.path(".pdf"))
+    assert large[: large.index("formats")] == standard[: standard.index("formats")]
+    assert len(large) > 1000
+
+
+def test_print_shop_trim_bleed_and_media(leaflet: Built) -> None:
+    pdf = leaflet.open("-print.pdf")
+    standard = leaflet.open(".pdf")
+    assert len(pdf.pages) == len(standard.pages)
+    for page in pdf.pages:
+        trim = [float(v) for v in page.obj.TrimBox]
+        bleed = [float(v) for v in page.obj.BleedBox]
+        media = [float(v) for v in page.mediabox]
+        assert _close(_size(page.obj.TrimBox), A5)
+        assert [round(b - t, 2) for b, t in zip(bleed, trim, strict=True)] == [-8.5, -8.5, 8.5, 8.5]
+        # The crop marks sit outside the bleed, so the media box is larger still.
+        assert media[0] < bleed[0] and media[2] > bleed[2]
+
+
+def test_booklet_is_a4_landscape_sheets(leaflet: Built) -> None:
+    pages = len(leaflet.open(".pdf").pages)
+    booklet = leaflet.open("-booklet.pdf")
+    assert len(booklet.pages) == math.ceil(pages / 4) * 2
+    assert all(_close(_size(page.mediabox), (A4[1], A4[0])) for page in booklet.pages)
+
+
+# -- typography ----------------------------------------------------------------------
+
+
+def test_standard_body_text_is_12_to_14_pt(leaflet: Built) -> None:
+    sizes = text_sizes(leaflet.path(".pdf"))
+    body, _count = sizes.most_common(1)[0]
+    assert 12 <= body <= 14, sizes
+
+
+def test_large_print_never_below_16_pt(leaflet: Built, back_panel: Built) -> None:
+    for built in (leaflet, back_panel):
+        sizes = text_sizes(built.path("-large-print.pdf"))
+        assert min(sizes) >= 16, sizes
+        assert sizes.most_common(1)[0][0] >= 18, sizes
+
+
+def test_text_sizes_detects_small_print(tmp_path: Path) -> None:
+    import weasyprint
+
+    path = tmp_path / "small.pdf"
+    weasyprint.HTML(string="<p style='font-size: 10pt'>Small print</p>").write_pdf(path)
+    assert min(text_sizes(path)) == pytest.approx(10, abs=0.1)
+
+
+# -- panels --------------------------------------------------------------------------
+
+
+def test_front_panel_has_title_organisation_and_key_message(back_panel: Built) -> None:
+    text = page_text(back_panel.path(".pdf"), 1)
+    assert "Looking After Your Feet" in text
+    assert "Clearleaf Test Trust" in text
+    assert "Simple daily checks that keep your feet healthy" in text
+    assert "Wash your feet" not in text  # the body starts on the next page
+
+
+@pytest.mark.parametrize("suffix", [".pdf", "-large-print.pdf", "-print.pdf"])
+def test_back_panel(back_panel: Built, suffix: str) -> None:
+    path = back_panel.path(suffix)
+    text = page_text(path, len(pikepdf.open(path).pages))
+    for expected in (
+        "Contact us",
+        "0300 123 4567",
+        "feet@example.org",
+        "This information is also available as",
+        "Sources",
+        "Example source two",
+        "1 May 2026",
+        "1 May 2028",
+        "https://leaflets.example.org/feet/looking-after-your-feet.html",
+        "Accessibility:",
+    ):
+        # A long address may wrap at any character: compare without spaces.
+        assert expected.replace(" ", "") in text.replace(" ", ""), (
+            f"{expected!r} missing from the back panel of {path.name}"
+        )
+
+
+def test_back_panel_has_a_vector_qr_code_with_alt_text(back_panel: Built) -> None:
+    pdf = back_panel.open(".pdf")
+    last = pdf.pages[-1]
+    images = [
+        name
+        for name, xobject in last.resources.get("/XObject", {}).items()
+        if xobject.get("/Subtype") == "/Image"
+    ]
+    assert not images, "the QR code must be drawn as vector paths, not an image"
+    figures = []
+    pending = [pdf.Root.StructTreeRoot]
+    while pending:
+        node = pending.pop()
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                pending.append(kid)
+                if kid.S == "/Figure":
+                    figures.append(str(kid.get("/Alt", "")))
+    assert any("QR code" in alt and "looking-after-your-feet.html" in alt for alt in figures)
+
+
+def test_no_qr_code_without_an_address(leaflet: Built) -> None:
+    assert "Scan to read this online" not in extract_text(leaflet.path(".pdf"))
+
+
+# -- print shop: PDF/X-4 -------------------------------------------------------------
+
+
+def test_print_shop_is_pdf_x4_with_an_output_intent(leaflet: Built) -> None:
+    pdf = leaflet.open("-print.pdf")
+    meta = pdf.open_metadata()
+    assert meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] == "PDF/X-4"
+    assert meta["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"
+    (intent,) = pdf.Root.OutputIntents
+    assert intent.S == "/GTS_PDFX"
+    assert int(intent.DestOutputProfile.N) == 4  # a CMYK printing condition
+    assert "FOGRA39" in str(intent.OutputConditionIdentifier)
+    assert pdf.Root.MarkInfo.Marked  # tags still on
+
+
+def test_editions_are_reproducible(leaflet: Built, tmp_path: Path) -> None:
+    again = _build(LEAFLET, tmp_path)
+    for suffix in (".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"):
+        assert again.path(suffix).read_bytes() == leaflet.path(suffix).read_bytes(), suffix
+
+
+def test_print_shop_dates_come_from_the_source(leaflet: Built) -> None:
+    pdf = leaflet.open("-print.pdf")
+    info = pdf.docinfo
+    assert str(info.CreationDate).startswith("D:20261124")
+    assert str(info.ModDate).startswith("D:20261124")
+
+
+# -- layout --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".pdf", "-large-print.pdf"])
+def test_no_heading_stranded_at_a_page_foot(leaflet: Built, suffix: str) -> None:
+    """The last text block above the running footer is never a heading."""
+    path = leaflet.path(suffix)
+    headings = {
+        line for line in LEAFLET.read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    }
+    titles = {line[3:].strip() for line in headings}
+    for page in extract_pages(path):
+        blocks = sorted(
+            (b for b in page if isinstance(b, LTTextContainer) and b.get_text().strip()),
+            key=lambda b: -b.y1,
+        )
+        content = [b for b in blocks if b.y0 > 60]  # above the running footer
+        if content:
+            assert " ".join(content[-1].get_text().split()) not in titles, page.pageid
