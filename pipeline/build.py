@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,8 @@ class Output:
     format: str
     path: Path
     size: int
+    #: Seconds the format took to render.
+    seconds: float = 0.0
 
 
 @dataclass
@@ -39,6 +42,10 @@ class Report:
     invalid: list[Path] = field(default_factory=list)
     #: The diagnostic that stopped each of :attr:`invalid` (also in :attr:`diagnostics`).
     input_errors: list[Diagnostic] = field(default_factory=list)
+    #: Every source that could be read, for reports (readability figures).
+    documents: dict[Path, Document] = field(default_factory=dict)
+    #: Seconds each source spent in each stage ("read", "check", "write").
+    timings: dict[Path, dict[str, float]] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Diagnostic]:
@@ -110,12 +117,19 @@ def inspect(source: Path, report: Report, strict: bool = False) -> Document | No
     check found an error (nor, under ``strict``, a warning). Otherwise the
     source is added to ``report.failed`` and ``None`` returned.
     """
+    timings = report.timings.setdefault(source, {})
+    started = time.perf_counter()
     try:
         document = document_module.load(source)
     except PipelineError as error:
         report.reject(source, error)
         return None
+    finally:
+        timings["read"] = time.perf_counter() - started
+    report.documents[source] = document
+    started = time.perf_counter()
     found = [*document.diagnostics, *a11y.run_checks(document)]
+    timings["check"] = time.perf_counter() - started
     report.diagnostics.extend(found)
     blocking = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if any(diagnostic.severity in blocking for diagnostic in found):
@@ -151,17 +165,23 @@ def build(
         document = inspect(source, report, strict)
         if document is None:
             continue
+        rendered = []
         try:
-            rendered = [(fmt, fmt.render(document, context)) for fmt in formats]
+            for fmt in formats:
+                started = time.perf_counter()
+                data = fmt.render(document, context)
+                rendered.append((fmt, data, time.perf_counter() - started))
         except PipelineError as error:
             report.reject(source, error)
             continue
         # Write only once every format has rendered: a document is published
         # whole or not at all.
-        for fmt, data in rendered:
+        started = time.perf_counter()
+        for fmt, data, seconds in rendered:
             target = out_dir / fmt.output_name(document)
             write_atomic(target, data)
-            report.outputs.append(Output(source, fmt.name, target, len(data)))
+            report.outputs.append(Output(source, fmt.name, target, len(data), seconds))
+        report.timings[source]["write"] = time.perf_counter() - started
     return report
 
 

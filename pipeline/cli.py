@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from pipeline import __version__
-from pipeline.errors import PipelineError, Severity, display_path
+from pipeline.errors import Diagnostic, PipelineError, Severity, display_path
 from pipeline.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -79,6 +79,12 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and a summary line.")
 @click.option("--strict", is_flag=True, help=_STRICT_HELP + " and none of it is written.")
 @click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a JSON report (outputs, diagnostics, readability, timings).",
+)
+@click.option(
     "--traceback", "show_traceback", is_flag=True, help="Show tracebacks (for bug reports)."
 )
 def build(
@@ -87,6 +93,7 @@ def build(
     out: Path,
     quiet: bool,
     strict: bool,
+    report_path: Path | None,
     show_traceback: bool,
 ) -> None:
     """Check, then build SOURCES (Markdown files or folders; default: source/) into --out.
@@ -116,6 +123,7 @@ def build(
     if report.failed:
         summary += f"; failed: {', '.join(display_path(p) for p in report.failed)}"
     click.echo(summary, err=bool(report.failed))
+    _write_report(report_path, report, "build", paths, strict)
     sys.exit(report.exit_code(strict))
 
 
@@ -123,13 +131,29 @@ def build(
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help=_STRICT_HELP + ".")
 @click.option(
+    "-q", "--quiet", is_flag=True, help="Print only findings and the summary line, no readability."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a JSON report (diagnostics, readability, timings).",
+)
+@click.option(
     "--traceback", "show_traceback", is_flag=True, help="Show tracebacks (for bug reports)."
 )
-def check(sources: tuple[Path, ...], strict: bool, show_traceback: bool) -> None:
+def check(
+    sources: tuple[Path, ...],
+    strict: bool,
+    quiet: bool,
+    report_path: Path | None,
+    show_traceback: bool,
+) -> None:
     """Check SOURCES (Markdown files or folders; default: source/) for accessibility.
 
     Writes nothing. Findings go to standard output, one a line
-    (path:line:column: severity code: message), then a summary line; a source
+    (path:line:column: severity code: message), each document's followed by
+    its readability report (unless --quiet), then a summary line; a source
     that cannot be read is reported on standard error. `python -m pipeline
     checks` lists the checks.
     """
@@ -142,10 +166,40 @@ def check(sources: tuple[Path, ...], strict: bool, show_traceback: bool) -> None
         return builder.check(paths, strict=strict)
 
     report = _run(run, show_traceback, "interrupted; nothing was written")
-    for diagnostic in report.diagnostics:
-        click.echo(str(diagnostic), err=diagnostic in report.input_errors)
+    shown: set[Diagnostic] = set()
+    for path in paths:
+        mine = [d for d in report.diagnostics if d.location.path == path]
+        shown.update(mine)
+        _echo_diagnostics(report, mine)
+        document = report.documents.get(path)
+        if document is not None and not quiet:
+            from pipeline.readability import report as readability_report
+
+            click.echo(f"{display_path(path)}: readability")
+            for line in readability_report(document):
+                click.echo(f"  {line}")
+    _echo_diagnostics(report, [d for d in report.diagnostics if d not in shown])
     click.echo(_check_summary(report, len(paths), strict))
+    _write_report(report_path, report, "check", paths, strict)
     sys.exit(report.exit_code(strict))
+
+
+def _echo_diagnostics(report: Report, diagnostics: list[Diagnostic]) -> None:
+    """Print ``diagnostics``: findings on standard output, input errors on standard error."""
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=diagnostic in report.input_errors)
+
+
+def _write_report(
+    path: Path | None, report: Report, command: str, sources: list[Path], strict: bool
+) -> None:
+    """Write the JSON report when asked for, atomically, whatever the outcome."""
+    if path is None:
+        return
+    from pipeline import report as report_module
+    from pipeline.build import write_atomic
+
+    write_atomic(path, report_module.to_json(report, command, sources, strict))
 
 
 def _check_summary(report: Report, documents: int, strict: bool) -> str:
@@ -206,7 +260,7 @@ def list_checks() -> None:
     from pipeline.a11y import CHECKS
 
     for item in CHECKS.values():
-        click.echo(f"{item.code:<22} {item.severity.value:<8} {item.description}")
+        click.echo(f"{item.code:<24} {item.severity.value:<8} {item.description}")
 
 
 def main() -> None:

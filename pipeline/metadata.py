@@ -31,7 +31,7 @@ class Field:
     """One front-matter key."""
 
     name: str
-    kind: str  # a key of _CONVERTERS: "text", "date", "language", "url", "contact", "list"
+    kind: str  # a key of _CONVERTERS: text, date, language, url, contact, list, age
     required: bool
     doc: str
 
@@ -41,25 +41,48 @@ FIELDS: tuple[Field, ...] = (
     Field("subtitle", "text", False, "A line shown under the title."),
     Field("lang", "language", True, "Language of the text as a BCP 47 tag, e.g. en-GB."),
     Field("organisation", "text", True, "Who publishes the document; shown on every page."),
-    Field("description", "text", True, "One or two sentences saying what the document covers."),
-    Field("published", "date", True, "Date of publication, YYYY-MM-DD."),
-    Field("next_review", "date", True, "Date by which the content is reviewed, YYYY-MM-DD."),
+    Field("authors", "list", False, "Who wrote the document, one name a line."),
     Field(
-        "url", "url", False, "The address of the web version (https://...); printed as a QR code."
+        "description",
+        "text",
+        True,
+        "One or two sentences saying what the document covers; the front panel's key message.",
     ),
+    Field("published", "date", True, "Date of publication, YYYY-MM-DD."),
+    Field("reviewed", "date", False, "Date of the last review of the content, YYYY-MM-DD."),
+    Field("next_review", "date", True, "Date by which the content is reviewed, YYYY-MM-DD."),
+    Field("version", "text", False, "The edition of the document, e.g. 2.1."),
     Field(
         "contact",
         "contact",
         False,
         "How readers get help: a mapping with any of phone, email and web.",
     ),
+    Field("feedback", "text", False, "How readers comment on the document."),
+    Field(
+        "url", "url", False, "The address of the web version (https://...); printed as a QR code."
+    ),
     Field("sources", "list", False, "The evidence the text relies on, one entry each."),
+    Field("keywords", "list", False, "Subjects, for catalogues and search engines."),
+    Field("rights", "text", False, "Copyright and licence, e.g. (c) 2026 Anormed UK."),
+    Field(
+        "accessibility_summary",
+        "text",
+        False,
+        "A sentence on the document's accessibility, for e-book catalogues; a default is written.",
+    ),
     Field(
         "certified_by",
         "text",
         False,
         "The organisation that checked the document's accessibility and stands behind the "
         "claim that it meets WCAG 2.2 Level AA.",
+    ),
+    Field(
+        "reading_age_target",
+        "age",
+        False,
+        "The reading age the text should not exceed; default 11 (Patient Information Forum).",
     ),
 )
 
@@ -86,10 +109,18 @@ class Metadata:
     published: dt.date
     next_review: dt.date
     subtitle: str | None = None
-    url: str | None = None
+    authors: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    version: str | None = None
     contact: Contact | None = None
+    feedback: str | None = None
+    url: str | None = None
     sources: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    rights: str | None = None
+    accessibility_summary: str | None = None
     certified_by: str | None = None
+    reading_age_target: int = 11
 
 
 def validate(raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int) -> Metadata:
@@ -136,6 +167,14 @@ def validate(raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int
             "meta.review-before-publication",
             f"next_review ({meta.next_review}) must come after published ({meta.published})",
             key_lines.get("next_review", first_line),
+        )
+    if meta.reviewed is not None and not meta.published <= meta.reviewed < meta.next_review:
+        raise input_error(
+            path,
+            "meta.reviewed-out-of-order",
+            f"reviewed ({meta.reviewed}) must be on or after published ({meta.published}) "
+            f"and before next_review ({meta.next_review})",
+            key_lines.get("reviewed", first_line),
         )
     return meta
 
@@ -243,6 +282,17 @@ def _list(field: Field, value: Any, path: Path, line: int) -> tuple[str, ...]:
     return texts
 
 
+def _age(field: Field, value: Any, path: Path, line: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 5 <= value <= 25:
+        raise input_error(
+            path,
+            "meta.wrong-type",
+            f"'{field.name}' must be a reading age in years between 5 and 25, not '{value}'",
+            line,
+        )
+    return value
+
+
 _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
     "text": _text,
     "date": _date,
@@ -250,4 +300,5 @@ _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
     "url": _url,
     "contact": _contact,
     "list": _list,
+    "age": _age,
 }

@@ -6,40 +6,18 @@ escaping every value that comes from the source's metadata.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import string
-from urllib.parse import urljoin
 
 import segno
 
-from pipeline import __version__, ast, conformance
+from pipeline import __version__, ast, colophon
+from pipeline.colophon import long_date
 from pipeline.context import Context
 from pipeline.document import Document
-from pipeline.formats import alternatives
 
 #: Editions printed on paper: their back panel carries a QR code to the web version.
 PRINTED = ("pdf", "large-print", "print")
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(date: dt.date) -> str:
-    """A date as a reader writes it in British English: 24 November 2026."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
 def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
@@ -67,57 +45,44 @@ def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
     return "".join(out)
 
 
-def spoken_list(items: list[str]) -> str:
-    """Items joined as a reader says them: "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _link(address: str, text: str | None = None) -> str:
     return f'<a href="{html.escape(address)}">{html.escape(text or address)}</a>'
 
 
 def contact_panel(document: Document) -> str:
     """The contact details, as a section of the back panel (empty when there are none)."""
-    contact = document.meta.contact
-    if contact is None:
+    found = colophon.contacts(document)
+    if not found:
         return ""
-    items = []
-    if contact.phone:
-        number = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
-        items.append(f"<li>Phone: {_link('tel:' + number, contact.phone)}</li>")
-    if contact.email:
-        items.append(f"<li>Email: {_link('mailto:' + contact.email, contact.email)}</li>")
-    if contact.web:
-        items.append(f"<li>Web: {_link(contact.web)}</li>")
+    items = "".join(
+        f"<li>{contact.label}: {_link(contact.address, contact.text)}</li>" for contact in found
+    )
     return (
         '<section class="contact" aria-labelledby="contact-heading">\n'
         '<h2 id="contact-heading">Contact us</h2>\n'
-        f"<ul>{''.join(items)}</ul>\n</section>"
+        f"<ul>{items}</ul>\n</section>"
     )
 
 
 def formats_panel(document: Document, current: str) -> str:
     """The "other formats" statement with each edition's file name (a link on the web)."""
-    others = alternatives(document, current)
-    labels = [label for label, _name in others]
+    others = colophon.other_formats(document, current)
     items = []
-    for label, name in others:
+    for label, name, _address in others.editions:
         where = (
             _link(name) if current == "html" else f'<span class="file">{html.escape(name)}</span>'
         )
         items.append(f"<li>{html.escape(label.capitalize())}: {where}</li>")
     where = ""
-    if document.meta.url and current != "html":
-        # The editions are published side by side with the web version.
-        folder = urljoin(document.meta.url, ".")
+    if others.url and others.folder and current != "html":
         where = (
-            f"<p>Read this online at {_link(document.meta.url)}; "
-            f"download the other formats from {_link(folder)}</p>\n"
+            f"<p>Read this online at {_link(others.url)}; "
+            f"download the other formats from {_link(others.folder)}</p>\n"
         )
     return (
         '<section class="formats" aria-labelledby="formats-heading">\n'
         '<h2 id="formats-heading">Other formats</h2>\n'
-        f"<p>This information is also available as {spoken_list(labels)}.</p>\n"
+        f"<p>{html.escape(others.statement)}</p>\n"
         f"<ul>{''.join(items)}</ul>\n{where}</section>"
     )
 
@@ -154,6 +119,46 @@ def qr_panel(document: Document, current: str) -> str:
     return f'<figure class="qr">{svg}\n<figcaption>Scan to read this online</figcaption></figure>'
 
 
+def record_panel(document: Document) -> str:
+    """Who published the document, when it was and will be reviewed, and how to comment."""
+    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in colophon.record(document))
+    return f'<div class="record">\n{paragraphs}\n</div>'
+
+
+def microdata(document: Document) -> str:
+    """The document as a schema.org MedicalWebPage, for search engines (no script needed)."""
+    meta = document.meta
+
+    def prop(name: str, value: str) -> str:
+        return f'<meta itemprop="{name}" content="{html.escape(value)}">'
+
+    def thing(name: str, kind: str, value: str) -> str:
+        return (
+            f'<div itemprop="{name}" itemscope itemtype="https://schema.org/{kind}" hidden>'
+            f"{prop('name', value)}</div>"
+        )
+
+    items = [
+        prop("name", meta.title),
+        prop("description", meta.description),
+        prop("inLanguage", meta.lang),
+        prop("datePublished", meta.published.isoformat()),
+        thing("publisher", "Organization", meta.organisation),
+    ]
+    if meta.reviewed:
+        items.append(prop("lastReviewed", meta.reviewed.isoformat()))
+    if meta.keywords:
+        items.append(prop("keywords", ", ".join(meta.keywords)))
+    if meta.version:
+        items.append(prop("version", meta.version))
+    if meta.rights:
+        items.append(prop("copyrightNotice", meta.rights))
+    if meta.url:
+        items.append(f'<link itemprop="url" href="{html.escape(meta.url)}">')
+    items.extend(thing("author", "Person", author) for author in meta.authors)
+    return "\n".join(items)
+
+
 def fields(document: Document, current: str) -> dict[str, str]:
     """The template fields for ``document`` rendered as format ``current``, HTML-escaped."""
     meta = document.meta
@@ -170,7 +175,6 @@ def fields(document: Document, current: str) -> dict[str, str]:
         "next_review_text": long_date(meta.next_review),
         "generator": f"clearleaf {__version__}",
         "toc": toc(document.headings),
-        "accessibility": html.escape(conformance.statement(document)),
         # The template's own words are English (WCAG 3.1.2, language of parts).
         "ui_lang": "" if meta.lang.lower().split("-")[0] == "en" else ' lang="en"',
         "body": document.body_html,
@@ -178,6 +182,10 @@ def fields(document: Document, current: str) -> dict[str, str]:
         "formats": formats_panel(document, current),
         "sources": sources_panel(document),
         "qr": qr_panel(document, current),
+        "record": record_panel(document),
+        "microdata": microdata(document),
+        "author": html.escape(", ".join(meta.authors) or meta.organisation),
+        "keywords": html.escape(", ".join(meta.keywords)),
     }
 
 

@@ -262,7 +262,12 @@ BREAKAGES: list[tuple[str, Callable[[str], str]]] = [
     ("lang:", lambda t: replace_once(t, '<html lang="en-GB">', "<html>")),
     ("lang:", lambda t: replace_once(t, '<html lang="en-GB">', '<html lang="en">')),
     ("title:", lambda t: re.sub(r"<title>.*?</title>", "<title> </title>", t)),
-    ("skip-link:", lambda t: replace_once(t, "<body>\n", '<body>\n<a href="/">Home</a>\n')),
+    (
+        "skip-link:",
+        lambda t: replace_once(
+            t, 'MedicalWebPage">\n', 'MedicalWebPage">\n<a href="/">Home</a>\n'
+        ),
+    ),
     ("skip-link:", lambda t: replace_once(t, 'href="#main"', 'href="#top"')),
     ("landmarks:", lambda t: replace_once(t, '<nav class="toc"', '<div class="toc"')),
     ("landmarks:", lambda t: replace_once(t, "</main>", "</main>\n<main>More</main>")),
@@ -285,7 +290,7 @@ BREAKAGES: list[tuple[str, Callable[[str], str]]] = [
         "script:",
         lambda t: replace_once(t, "</body>", "<script>document.title = 'x'</script></body>"),
     ),
-    ("script:", lambda t: replace_once(t, "<body>", '<body onload="go()">')),
+    ("script:", lambda t: replace_once(t, "<body ", '<body onload="go()" ')),
     (
         "external:",
         lambda t: replace_once(

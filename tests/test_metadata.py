@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Writer
 
 from pipeline.document import load
 from pipeline.errors import PipelineError
-
-Writer = Callable[[str | bytes], Path]
 
 GOOD = """\
 ---
@@ -25,20 +23,6 @@ next_review: 2027-01-15
 
 Some text.
 """
-
-
-@pytest.fixture
-def write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Writer:
-    """Write a source into a fresh working folder and return its relative path."""
-    monkeypatch.chdir(tmp_path)
-
-    def _write(content: str | bytes) -> Path:
-        path = Path("doc.md")
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        path.write_bytes(data)
-        return path
-
-    return _write
 
 
 def load_error(path: Path) -> PipelineError:

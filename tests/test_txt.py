@@ -133,7 +133,8 @@ def test_constructs_survive_in_plain_text(constructs: Built) -> None:
     assert "[Image: Blue and yellow stripes]" in lines
     assert any("The source is a made-up footnote for testing." in line for line in lines)
     assert "A statement that needs a source.[1]" in lines
-    numbered = [line for line in lines if re.match(r"\d\. ", line)]
+    body = lines[: lines.index("Sources")]  # the colophon's numbered sources come after
+    numbered = [line for line in body if re.match(r"\d\. ", line)]
     assert numbered == ["1. Read the leaflet.", "2. Ask a question.", "3. Keep the leaflet safe."]
     assert any(re.fullmatch(r"\s+- with a strap", line) for line in lines), (
         "nested item not indented"

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pipeline.a11y import headings, images, links, tables, typography
+from pipeline import readability
+from pipeline.a11y import headings, images, links, quality, tables, typography
 from pipeline.a11y.source import Finding, Source, source_of
 from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, Severity
@@ -99,6 +100,36 @@ CHECKS: dict[str, Check] = {
             Severity.WARNING,
             "Emphasis is bold (**text**), never italic.",
             typography.italic_emphasis,
+        ),
+        Check(
+            "meta.missing-sources",
+            Severity.WARNING,
+            "The front matter lists the evidence: 'sources:' (PIF TICK).",
+            quality.missing_sources,
+        ),
+        Check(
+            "meta.missing-contact",
+            Severity.WARNING,
+            "The front matter says how to get help: 'contact:' (PIF TICK).",
+            quality.missing_contact,
+        ),
+        Check(
+            "meta.missing-feedback",
+            Severity.WARNING,
+            "The front matter says how to comment: 'feedback:' (PIF TICK).",
+            quality.missing_feedback,
+        ),
+        Check(
+            "meta.review-due",
+            Severity.WARNING,
+            "The next review date has not passed (an error under --strict).",
+            quality.review_due,
+        ),
+        Check(
+            "readability.reading-age",
+            Severity.WARNING,
+            "The reading age (SMOG grade + 5) is at most reading_age_target (default 11).",
+            readability.reading_age,
         ),
     )
 }

@@ -31,6 +31,9 @@ class Format:
     description: str
     module: str
     label: str | None = None
+    #: The reader edition this one is a production file of (the print-shop
+    #: PDF and the booklet print the leaflet), for the "other formats" statement.
+    same_as: str | None = None
 
     def render(self, document: Document, context: Context) -> bytes:
         """Render ``document`` in this format, once per document (others may reuse it)."""
@@ -74,12 +77,14 @@ FORMATS: dict[str, Format] = {
             "-print.pdf",
             "A5 for the print shop: PDF/X-4, 3 mm bleed, crop marks, tagged",
             "pipeline.formats.print_shop",
+            same_as="pdf",
         ),
         Format(
             "booklet",
             "-booklet.pdf",
             "A5 pages two-up on A4, saddle-stitch order, for office printers",
             "pipeline.formats.booklet",
+            same_as="pdf",
         ),
         Format(
             "epub",
@@ -97,6 +102,7 @@ FORMATS: dict[str, Format] = {
 
 def alternatives(document: Document, current: str) -> list[tuple[str, str]]:
     """The reader editions other than ``current``: (label, file name) pairs."""
+    current = FORMATS[current].same_as or current
     return [
         (fmt.label, fmt.output_name(document))
         for fmt in FORMATS.values()

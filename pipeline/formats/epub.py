@@ -23,6 +23,7 @@ from pipeline.context import Context
 from pipeline.document import Document
 
 CONTENT = "content.xhtml"
+ABOUT = "about.xhtml"
 STYLESHEET = "style/book.css"
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -83,7 +84,9 @@ def features(document: Document) -> list[str]:
 
 
 def summary(document: Document) -> str:
-    """The accessibility summary: what the publication offers."""
+    """The accessibility summary: the front matter's, or what the publication offers."""
+    if document.meta.accessibility_summary:
+        return document.meta.accessibility_summary
     text = (
         "This publication has a table of contents, headings for every section and a logical "
         "reading order. Its text can be resized and restyled."
@@ -101,9 +104,16 @@ def render(document: Document, context: Context) -> bytes:
     book.set_title(meta.title)
     book.set_language(meta.lang)
     book.add_metadata("DC", "publisher", meta.organisation)
-    book.add_metadata("DC", "creator", meta.organisation)
+    for creator in meta.authors or (meta.organisation,):
+        book.add_metadata("DC", "creator", creator)
     book.add_metadata("DC", "date", meta.published.isoformat())
     book.add_metadata("DC", "description", meta.description)
+    for keyword in meta.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    if meta.url:
+        book.add_metadata("DC", "source", meta.url)
     # EPUB Accessibility 1.1, section 2 (discovery metadata).
     for prop, value in (
         ("schema:accessMode", "textual"),
@@ -162,16 +172,30 @@ def render(document: Document, context: Context) -> bytes:
         lang=meta.lang,
     )
     book.add_item(content)
+    about_template = string.Template(context.style("epub-about.xhtml"))
+    about = _Xhtml(
+        to_xhtml(about_template.substitute(page.fields(document, "epub")), meta.lang),
+        uid="about",
+        file_name=ABOUT,
+        title="About this e-book",
+        lang=meta.lang,
+    )
+    book.add_item(about)
 
     nav = epub.EpubNav(title="Contents")
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
-    book.toc = [epub.Link(f"{CONTENT}#title", meta.title, "title"), *_toc(document.headings)]
+    book.toc = [
+        epub.Link(f"{CONTENT}#title", meta.title, "title"),
+        *_toc(document.headings),
+        epub.Link(ABOUT, "About this e-book", "about"),
+    ]
     book.guide = [
         {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
         {"type": "text", "href": CONTENT, "title": meta.title},
+        {"type": "backmatter", "href": ABOUT, "title": "About this e-book"},
     ]
-    book.spine = [nav, content]
+    book.spine = [nav, content, about]
 
     raw = io.BytesIO()
     epub.write_epub(

@@ -135,4 +135,5 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             # WeasyPrint logs unreadable images and other resources as errors.
             raise input_error(document.path, "pdf.resource", message.splitlines()[0])
         _LOG.warning("%s: %s", document.path, message)
-    return pdftags.repair(pdf)
+    rights = document.meta.rights
+    return pdftags.repair(pdf, {"dc:rights": rights} if rights else None)

@@ -191,17 +191,24 @@ def _list_bodies(pdf: pikepdf.Pdf, root: pikepdf.Object, parents: dict[int, Any]
     return changed
 
 
-def repair(data: bytes) -> bytes:
-    """Apply the structure repairs described above to a PDF WeasyPrint wrote."""
+def repair(data: bytes, xmp: dict[str, str] | None = None) -> bytes:
+    """Apply the structure repairs described above to a PDF WeasyPrint wrote.
+
+    ``xmp`` adds metadata WeasyPrint has no HTML source for (``dc:rights``).
+    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return data
-        nums = root.ParentTree.get("/Nums", pikepdf.Array())
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        artifacts = _artifacts(pdf, root, parents)
-        bodies = _list_bodies(pdf, root, parents)
-        if not (artifacts or bodies):
+        changed = bool(xmp)
+        if root is not None:
+            nums = root.ParentTree.get("/Nums", pikepdf.Array())
+            parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+            changed |= _artifacts(pdf, root, parents)
+            changed |= _list_bodies(pdf, root, parents)
+        if xmp:
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for key, value in xmp.items():
+                    meta[key] = value
+        if not changed:
             return data
         out = io.BytesIO()
         # A content-derived /ID keeps builds reproducible.

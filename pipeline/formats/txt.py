@@ -12,10 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import ast, conformance
+from pipeline import ast, colophon
 from pipeline.context import Context
 from pipeline.document import Document
-from pipeline.page import long_date
 
 WIDTH = 72
 Node = dict[str, Any]
@@ -27,24 +26,23 @@ def render(document: Document, context: Context) -> bytes:
 
 
 def to_text(document: Document, width: int = WIDTH) -> str:
-    """The plain-text edition as a string."""
+    """The plain-text edition as a string: head, body, notes, then the colophon."""
     meta = document.meta
     writer = _Writer(width)
     head = [*_underlined(meta.title, "=")]
     if meta.subtitle:
         head += writer.wrap(meta.subtitle)
     head += ["", *writer.wrap(meta.organisation)]
-    body = writer.blocks(document.blocks, 0)
-    notes = writer.footnotes()
-    tail = [
-        *writer.wrap(
-            f"Published by {meta.organisation} on {long_date(meta.published)}. "
-            f"Next review due by {long_date(meta.next_review)}."
-        ),
-        "",
-        *writer.wrap(f"Accessibility: {conformance.statement(document)}"),
+    head += writer.wrap(
+        f"Published {colophon.long_date(meta.published)}; "
+        f"next review due by {colophon.long_date(meta.next_review)}."
+    )
+    sections = [
+        head,
+        writer.blocks(document.blocks, 0),
+        writer.footnotes(),
+        *_tail(document, writer),
     ]
-    sections = [head, body, notes, tail]
     lines: list[str] = []
     for section in sections:
         if section:
@@ -52,6 +50,32 @@ def to_text(document: Document, width: int = WIDTH) -> str:
                 lines.append("")
             lines.extend(section)
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+def _tail(document: Document, writer: _Writer) -> list[list[str]]:
+    """Contact details, other formats, sources and the record, as sections."""
+    sections = []
+    found = colophon.contacts(document)
+    if found:
+        lines = _underlined("Contact us", "-")
+        for contact in found:
+            lines += writer.wrap(f"{contact.label}: {contact.text}")
+        sections.append(lines)
+    others = colophon.other_formats(document, "txt")
+    lines = [*_underlined("Other formats", "-"), *writer.wrap(others.statement)]
+    for label, _name, address in others.editions:
+        item = writer.wrap(f"{label.capitalize()}: {address}", 2)
+        lines += ["- " + item[0][2:], *item[1:]]
+    if others.url:
+        lines += ["", *writer.wrap(f"Read this online at {others.url}")]
+    sections.append(lines)
+    if document.meta.sources:
+        lines = _underlined("Sources", "-")
+        for number, source in enumerate(document.meta.sources, start=1):
+            lines += writer.wrap(f"{number}. {source}")
+        sections.append(lines)
+    sections.append([line for text in colophon.record(document) for line in writer.wrap(text)])
+    return sections
 
 
 def display_width(text: str) -> int:

@@ -1,0 +1,111 @@
+"""The machine-readable report of a build or a check (``--report report.json``).
+
+A CI job reads it instead of scraping the console: per document its outputs
+with sizes, every diagnostic, the readability figures and the timings, and
+a summary with the exit code. Documents appear in the order they were given,
+keys in a fixed order, so that two reports of the same inputs differ only in
+their timings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.build import Report
+from pipeline.errors import Diagnostic, Severity, display_path
+
+#: Bumped when a key changes meaning or disappears.
+SCHEMA = 1
+
+
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
+    location = diagnostic.location
+    return {
+        "path": display_path(location.path),
+        "line": location.line,
+        "column": location.column,
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
+
+
+def _readability(report: Report, source: Path) -> dict[str, Any] | None:
+    document = report.documents.get(source)
+    if document is None:
+        return None
+    from pipeline import readability  # the figures are computed only for reports that ask
+
+    figures = readability.measure(document)
+    if figures is None:
+        return None
+    return {
+        **dataclasses.asdict(figures),
+        "reading_age": figures.reading_age,
+        "flesch_kincaid_reading_age": figures.flesch_kincaid_reading_age,
+        "stable": figures.stable,
+        "target": document.meta.reading_age_target,
+        "above_target": figures.stable and figures.above(document.meta.reading_age_target),
+    }
+
+
+def to_dict(report: Report, command: str, sources: Sequence[Path], strict: bool) -> dict[str, Any]:
+    """The report as plain data."""
+    documents = []
+    for source in sources:
+        diagnostics = [d for d in report.diagnostics if d.location.path == source]
+        if source in report.invalid:
+            status = "invalid"
+        elif source in report.failed:
+            status = "failed"
+        else:
+            status = "built" if command == "build" else "checked"
+        documents.append(
+            {
+                "source": display_path(source),
+                "status": status,
+                "outputs": [
+                    {
+                        "format": output.format,
+                        "path": display_path(output.path),
+                        "bytes": output.size,
+                        "seconds": round(output.seconds, 4),
+                    }
+                    for output in report.outputs
+                    if output.source == source
+                ],
+                "diagnostics": [_diagnostic(d) for d in diagnostics],
+                "readability": _readability(report, source),
+                "seconds": {
+                    stage: round(seconds, 4)
+                    for stage, seconds in report.timings.get(source, {}).items()
+                },
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "tool": "clearleaf",
+        "version": __version__,
+        "command": command,
+        "strict": strict,
+        "summary": {
+            "documents": len(sources),
+            "failed": len(report.failed),
+            "errors": sum(d.severity is Severity.ERROR for d in report.diagnostics),
+            "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
+            "outputs": len(report.outputs),
+            "exit_code": report.exit_code(strict),
+        },
+        "documents": documents,
+    }
+
+
+def to_json(report: Report, command: str, sources: Sequence[Path], strict: bool) -> bytes:
+    """The report as UTF-8 JSON, indented for people who open it."""
+    data = to_dict(report, command, sources, strict)
+    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")

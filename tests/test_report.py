@@ -1,0 +1,101 @@
+"""The machine-readable report (``--report``) of ``build`` and ``check``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+ROOT = Path(__file__).parents[1]
+LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
+BAD = """\
+---
+title: Broken
+lang: en-GB
+organisation: Test
+description: A source with a misspelt key.
+published: 2026-01-01
+next_reveiw: 2027-01-01
+---
+
+Text.
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("report")
+    bad = folder / "bad.md"
+    bad.write_text(BAD, encoding="utf-8")
+    report = folder / "out" / "report.json"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(LEAFLET),
+            str(bad),
+            "-f",
+            "txt",
+            "-f",
+            "html",
+            "--out",
+            str(folder / "out"),
+            "--report",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    data: dict[str, object] = json.loads(report.read_text(encoding="utf-8"))
+    return data
+
+
+def test_summary_and_exit_code(built: dict[str, object]) -> None:
+    summary = built["summary"]
+    assert isinstance(summary, dict)
+    assert summary["documents"] == 2
+    assert summary["failed"] == 1
+    assert summary["exit_code"] == 2
+    assert summary["outputs"] == 2
+    assert built["command"] == "build" and built["schema"] == 1
+
+
+def test_documents_in_order_with_outputs_diagnostics_readability_timings(
+    built: dict[str, object],
+) -> None:
+    documents = built["documents"]
+    assert isinstance(documents, list)
+    leaflet, bad = documents
+    assert leaflet["status"] == "built"
+    assert [o["format"] for o in leaflet["outputs"]] == ["html", "txt"]
+    assert all(o["bytes"] > 0 and o["seconds"] >= 0 for o in leaflet["outputs"])
+    codes = [d["code"] for d in leaflet["diagnostics"]]
+    assert "readability.reading-age" in codes and "meta.missing-sources" in codes
+    figures = leaflet["readability"]
+    assert figures["reading_age"] > 11 and figures["above_target"] is True
+    assert figures["sentences"] >= 30 and len(figures["hardest"]) == 10
+    assert {"read", "check", "write"} <= set(leaflet["seconds"])
+    assert bad["status"] == "invalid"
+    assert bad["outputs"] == [] and bad["readability"] is None
+    (diagnostic,) = bad["diagnostics"]
+    assert diagnostic["code"] == "meta.unknown-key" and diagnostic["line"] == 7
+
+
+def test_check_writes_a_report_too(tmp_path: Path) -> None:
+    report = tmp_path / "check.json"
+    result = CliRunner().invoke(cli, ["check", "--quiet", str(LEAFLET), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["command"] == "check"
+    assert data["documents"][0]["status"] == "checked"
+    assert data["summary"]["warnings"] >= 4
+
+
+def test_strict_report_exit_code(tmp_path: Path) -> None:
+    report = tmp_path / "strict.json"
+    result = CliRunner().invoke(cli, ["check", "--strict", str(LEAFLET), "--report", str(report)])
+    assert result.exit_code == 1
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["exit_code"] == 1
