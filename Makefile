@@ -5,7 +5,7 @@
 # One edition of every document: make html, make large-print, ...
 EDITIONS := html pdf large-print print booklet epub txt
 .DELETE_ON_ERROR:
-.PHONY: help all $(EDITIONS) check test lint clean distclean
+.PHONY: help all $(EDITIONS) check watch bench test lint clean distclean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,14 +19,13 @@ SETUP ?= $(STAMP)
 NODE_STAMP := node_modules/.package-lock.json
 
 OUT ?= build
-SOURCES := $(wildcard source/*.md)
-STEMS := $(patsubst source/%.md,%,$(SOURCES))
-# One stamp per document: one run of the pipeline writes all its editions
-# (web page, PDF leaflet, large print, print-shop PDF, booklet, EPUB, text)
-# from one parse.
-STAMPS := $(patsubst %,$(OUT)/.built/%,$(STEMS))
+# Every file below source/: the sources (source/**/*.md) and their images.
+SOURCE_FILES := $(shell find source -type f 2>/dev/null)
 # Everything an output depends on besides its source.
 DEPENDS := $(wildcard pipeline/*.py pipeline/*/*.py styles/* styles/*/*) pyproject.toml
+# Make decides in milliseconds that nothing changed; when something did, one
+# run of the pipeline rebuilds just the documents it affects, in parallel.
+STAMP_ALL := $(OUT)/.clearleaf/make-all
 
 help: ## Show this help
 	@echo "Usage: make TARGET"
@@ -34,11 +33,17 @@ help: ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo "  EDITION    One edition of every document: $(EDITIONS)"
 
-all: $(STAMPS) ## Build every document in every format into build/
+all: $(STAMP_ALL) ## Build every document in every format into build/
 
-$(OUT)/.built/%: source/%.md $(DEPENDS) | $(SETUP)
-	$(PY) -m pipeline build --quiet --out $(OUT) $<
+$(STAMP_ALL): $(SOURCE_FILES) $(DEPENDS) | $(SETUP)
+	$(PY) -m pipeline build --quiet --out $(OUT)
 	@mkdir -p $(@D) && touch $@
+
+watch: $(SETUP) ## Rebuild whenever a source, image or style is saved
+	$(PY) -m pipeline watch --out $(OUT)
+
+bench: $(SETUP) ## Run the benchmarks (minutes; writes bench/RESULTS.md)
+	$(PY) bench/run.py
 
 $(EDITIONS): $(SETUP)
 	$(PY) -m pipeline build --quiet --out $(OUT) --format $@

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pipeline import a11y
+from pipeline import a11y, incremental
 from pipeline import document as document_module
 from pipeline.context import Context
 from pipeline.document import Document
-from pipeline.errors import Diagnostic, Location, PipelineError, Severity
+from pipeline.errors import Diagnostic, Location, PipelineError, Severity, display_path
 from pipeline.formats import FORMATS, Format
 
 
@@ -42,6 +44,8 @@ class Report:
     invalid: list[Path] = field(default_factory=list)
     #: The diagnostic that stopped each of :attr:`invalid` (also in :attr:`diagnostics`).
     input_errors: list[Diagnostic] = field(default_factory=list)
+    #: Sources whose outputs were up to date: nothing was rendered for them.
+    skipped: list[Path] = field(default_factory=list)
     #: Every source that could be read, for reports (readability figures).
     documents: dict[Path, Document] = field(default_factory=dict)
     #: Seconds each source spent in each stage ("read", "check", "write").
@@ -81,16 +85,37 @@ class Report:
         return 0
 
 
+@dataclass(frozen=True)
+class Job:
+    """One source to build, and the folder below the output folder its editions go to."""
+
+    source: Path
+    folder: Path = Path()
+
+
 def discover(paths: Sequence[Path], default: Path) -> list[Path]:
-    """The sources in ``paths`` (files, or folders of ``*.md``), by default in ``default``."""
-    if not paths:
-        paths = [default]
-    found: list[Path] = []
-    for path in paths:
+    """The sources in ``paths`` (files, or folders searched recursively), by default ``default``."""
+    return [job.source for job in plan(paths, default)]
+
+
+def plan(paths: Sequence[Path], default: Path) -> list[Job]:
+    """The jobs for ``paths``: every ``**/*.md`` of a folder keeps its place below the output.
+
+    A file inside ``default`` (``source/``) keeps its place too, so that
+    ``build source/a/b.md`` writes where ``build`` does. Two sources that
+    would write the same file are an error.
+    """
+    jobs: list[Job] = []
+    for path in paths or [default]:
         if path.is_dir():
-            found.extend(sorted(path.glob("*.md")))
+            for source in sorted(path.rglob("*.md")):
+                if not any(part.startswith(".") for part in source.relative_to(path).parts):
+                    jobs.append(Job(source, source.parent.relative_to(path)))
         elif path.is_file():
-            found.append(path)
+            folder = Path()
+            if path.resolve().is_relative_to(default.resolve()):
+                folder = path.resolve().parent.relative_to(default.resolve())
+            jobs.append(Job(path, folder))
         else:
             raise PipelineError(
                 Diagnostic(
@@ -101,7 +126,32 @@ def discover(paths: Sequence[Path], default: Path) -> list[Path]:
                 ),
                 category="usage",
             )
-    return list(dict.fromkeys(found))
+    unique = list({job.source.resolve(): job for job in jobs}.values())
+    seen: dict[Path, Path] = {}
+    for job in unique:
+        target = job.folder / job.source.stem
+        if target in seen:
+            raise PipelineError(
+                Diagnostic(
+                    Location(job.source),
+                    Severity.ERROR,
+                    "usage.duplicate-output",
+                    f"would write the same files as {display_path(seen[target])} "
+                    f"({target}.*); rename one of them",
+                ),
+                category="usage",
+            )
+        seen[target] = job.source
+    return unique
+
+
+def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
+    """The ``index``-th (1-based) of ``count`` slices of ``jobs``, the same on every machine.
+
+    Sources are dealt round-robin in path order, so slices differ by at most one document.
+    """
+    ordered = sorted(jobs, key=lambda job: job.source.as_posix())
+    return [job for number, job in enumerate(ordered) if number % count == index - 1]
 
 
 def resolve_formats(names: Iterable[str]) -> list[Format]:
@@ -146,49 +196,188 @@ def check(sources: Sequence[Path], strict: bool = False) -> Report:
     return report
 
 
+#: Formats rendered in one task because one is made from the other.
+_GROUPS = (("pdf", "booklet"),)
+
+#: Called as ``progress(event, source, format)`` with event "start", "done" or "skip".
+Progress = Callable[[str, Path, str], None]
+
+
+def _groups(formats: Sequence[Format]) -> list[list[str]]:
+    """The render tasks of one document: formats that feed each other share a task."""
+    names = [fmt.name for fmt in formats]
+    tasks: list[list[str]] = []
+    for name in names:
+        group = next((g for g in _GROUPS if name in g), (name,))
+        task = [n for n in group if n in names]
+        if task not in tasks:
+            tasks.append(task)
+    return tasks
+
+
+def render_task(
+    document: Document, names: list[str], context: Context
+) -> list[tuple[str, bytes, float]]:
+    """Render ``document`` in the formats ``names``: one task, run in a worker process."""
+    rendered = []
+    for name in names:
+        started = time.perf_counter()
+        data = FORMATS[name].render(document, context)
+        rendered.append((name, data, time.perf_counter() - started))
+    return rendered
+
+
 def build(
-    sources: Sequence[Path],
+    sources: Sequence[Path | Job],
     formats: Sequence[Format],
     out_dir: Path,
     context: Context | None = None,
     strict: bool = False,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> Report:
     """Check, then build every source in every format into ``out_dir``.
 
-    A document that fails (it cannot be read, a check finds an error, or
-    under ``strict`` a warning) leaves no output of its own behind and does
-    not stop the others.
+    Only sources whose outputs are out of date are rendered (``force``
+    renders all); with ``jobs`` above 1, formats and documents render in a
+    pool of worker processes. A document that fails (it cannot be read, a
+    check finds an error, or under ``strict`` a warning) leaves no output of
+    its own behind and does not stop the others. Messages and the report keep
+    the order of ``sources`` whatever order the work finishes in.
     """
     context = context or Context()
     report = Report()
-    for source in sources:
-        document = inspect(source, report, strict)
-        if document is None:
-            continue
-        rendered = []
-        try:
-            for fmt in formats:
-                started = time.perf_counter()
-                data = fmt.render(document, context)
-                rendered.append((fmt, data, time.perf_counter() - started))
-        except PipelineError as error:
-            report.reject(source, error)
-            continue
-        # Write only once every format has rendered: a document is published
-        # whole or not at all.
-        started = time.perf_counter()
-        for fmt, data, seconds in rendered:
-            target = out_dir / fmt.output_name(document)
-            write_atomic(target, data)
-            report.outputs.append(Output(source, fmt.name, target, len(data), seconds))
-        report.timings[source]["write"] = time.perf_counter() - started
+    planned = [item if isinstance(item, Job) else Job(item) for item in sources]
+    names = [fmt.name for fmt in formats]
+    remove_stale_temporaries(out_dir)
+    manifest = incremental.Manifest(out_dir)
+    env = incremental.environment(context, strict)
+    notify = progress or (lambda event, source, name: None)
+    pool = _pool(jobs)
+    pending: list[tuple[Job, Document, list[Any]]] = []
+    try:
+        for job in planned:
+            entry = None if force else manifest.current(job.source, names, env)
+            if entry is not None:
+                # Up to date: say again what its last build said, render nothing.
+                report.diagnostics.extend(incremental.diagnostics(entry))
+                report.skipped.append(job.source)
+                notify("skip", job.source, "")
+                continue
+            document = inspect(job.source, report, strict)
+            if document is None:
+                continue
+            if any(
+                name in ("html", "pdf", "large-print", "print", "booklet", "epub") for name in names
+            ):
+                _ = document.body_html  # once, here, rather than in every worker
+            tasks: list[Any] = []
+            for task in _groups(formats):
+                for name in task:
+                    notify("start", job.source, name)
+                if pool is None:
+                    tasks.append(_Done(_run(render_task, document, task, context)))
+                else:
+                    tasks.append(pool.submit(render_task, document, task, context))
+            pending.append((job, document, tasks))
+        for job, document, tasks in pending:
+            _finish(job, document, tasks, formats, out_dir, report, manifest, env, notify)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        manifest.save()
     return report
+
+
+class _Done:
+    """A finished result with the interface of a future (for the in-process path)."""
+
+    def __init__(self, outcome: tuple[Any, BaseException | None]) -> None:
+        self.value, self.error = outcome
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _run(function: Callable[..., Any], *args: Any) -> tuple[Any, BaseException | None]:
+    try:
+        return function(*args), None
+    except PipelineError as error:
+        return None, error
+
+
+def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor | None:
+    """Worker processes for ``jobs`` above 1, forked so that they share the loaded modules."""
+    if jobs <= 1:
+        return None
+    import multiprocessing
+
+    from pipeline.formats import pdf  # noqa: F401  load WeasyPrint once, before forking
+
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+    )
+
+
+def _finish(
+    job: Job,
+    document: Document,
+    tasks: list[Any],
+    formats: Sequence[Format],
+    out_dir: Path,
+    report: Report,
+    manifest: incremental.Manifest,
+    env: str,
+    notify: Progress,
+) -> None:
+    """Collect a document's renders and write them all, or none if one failed."""
+    rendered: dict[str, tuple[bytes, float]] = {}
+    try:
+        for task in tasks:
+            for name, data, seconds in task.result():
+                rendered[name] = (data, seconds)
+                notify("done", job.source, name)
+    except PipelineError as error:
+        report.reject(job.source, error)
+        return
+    started = time.perf_counter()
+    written: dict[Path, bytes] = {}
+    for fmt in formats:  # registry order, whatever order the work finished in
+        data, seconds = rendered[fmt.name]
+        target = out_dir / job.folder / fmt.output_name(document)
+        write_atomic(target, data)
+        written[target] = data
+        report.outputs.append(Output(job.source, fmt.name, target, len(data), seconds))
+    report.timings[job.source]["write"] = time.perf_counter() - started
+    manifest.record(
+        job.source,
+        [fmt.name for fmt in formats],
+        env,
+        [job.source, *document.images.values()],
+        written,
+        [d for d in report.diagnostics if d.location.path == job.source],
+    )
+
+
+TEMPORARY_PREFIX = ".clearleaf-tmp-"
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary files a killed build left behind (they were never complete outputs)."""
+    if out_dir.is_dir():
+        for stale in out_dir.rglob(f"{TEMPORARY_PREFIX}*"):
+            stale.unlink(missing_ok=True)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the whole new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f"{TEMPORARY_PREFIX}{target.name}.", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -13,6 +13,7 @@ stopped it reading a source on standard error.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -77,7 +78,23 @@ def cli() -> None:
     help="Folder for the outputs.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and a summary line.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file written and its time.")
 @click.option("--strict", is_flag=True, help=_STRICT_HELP + " and none of it is written.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for rendering.",
+)
+@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=lambda _ctx, _param, value: _parse_shard(value),
+    help="Build only the K-th of N equal slices of the sources (for CI job matrices).",
+)
 @click.option(
     "--report",
     "report_path",
@@ -92,39 +109,106 @@ def build(
     formats: tuple[str, ...],
     out: Path,
     quiet: bool,
+    verbose: bool,
     strict: bool,
+    jobs: int,
+    force: bool,
+    shard: tuple[int, int] | None,
     report_path: Path | None,
     show_traceback: bool,
 ) -> None:
-    """Check, then build SOURCES (Markdown files or folders; default: source/) into --out.
+    """Check, then build SOURCES (Markdown files or folders, searched recursively;
+    default: source/) into --out, keeping their folders.
 
-    A document with a check error (or, with --strict, a warning) is not built.
+    Only what changed since the last build is rebuilt. A document with a check
+    error (or, with --strict, a warning) is not built.
     """
     from pipeline import build as builder
 
     paths: list[Path] = []
+    live = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
 
     def run() -> Report:
-        paths.extend(builder.discover(sources, Path("source")))
-        return builder.build(paths, builder.resolve_formats(formats), out, strict=strict)
+        jobs_planned = builder.plan(sources, Path("source"))
+        if shard is not None:
+            jobs_planned = builder.shard(jobs_planned, *shard)
+        paths.extend(job.source for job in jobs_planned)
+        live.total = len(paths) * len(builder.resolve_formats(formats))
+        return builder.build(
+            jobs_planned,
+            builder.resolve_formats(formats),
+            out,
+            strict=strict,
+            jobs=jobs,
+            force=force,
+            progress=live,
+        )
 
     report = _run(
         run,
         show_traceback,
         "interrupted; outputs already written are complete, nothing else changed",
     )
+    live.clear()
     for diagnostic in report.diagnostics:
         click.echo(str(diagnostic), err=True)
-    if not quiet:
+    if verbose:
         for output in report.outputs:
-            click.echo(f"wrote {display_path(output.path)} ({output.size:,} bytes)")
-    documents = len(paths) - len(report.failed)
-    summary = f"built {documents} of {len(paths)} document(s), {len(report.outputs)} file(s)"
-    if report.failed:
-        summary += f"; failed: {', '.join(display_path(p) for p in report.failed)}"
+            click.echo(
+                f"wrote {display_path(output.path)} ({output.size:,} bytes, {output.seconds:.2f} s)"
+            )
+    summary = _build_summary(report, paths)
     click.echo(summary, err=bool(report.failed))
     _write_report(report_path, report, "build", paths, strict)
     sys.exit(report.exit_code(strict))
+
+
+def _build_summary(report: Report, paths: list[Path]) -> str:
+    """One line: how many documents were built, were up to date, or failed."""
+    built = len({output.source for output in report.outputs})
+    summary = f"built {built} of {len(paths)} document(s), {len(report.outputs)} file(s)"
+    if report.skipped:
+        summary += f"; {len(report.skipped)} up to date"
+    if report.failed:
+        summary += f"; failed: {', '.join(display_path(p) for p in report.failed)}"
+    return summary
+
+
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` as (K, N), checked."""
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, e.g. 2/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter(f"K must be between 1 and N, not {index}/{count}")
+    return index, count
+
+
+class _Progress:
+    """A live line on a terminal: documents and formats done, of the total, and the current one."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.total = 0
+        self.done = 0
+        self.shown = False
+
+    def __call__(self, event: str, source: Path, name: str) -> None:
+        if event in ("done", "skip"):
+            self.done += 1 if event == "done" else 0
+        if not self.enabled:
+            return
+        current = f"{display_path(source)} {name}".strip()
+        click.echo(f"\r\033[K[{self.done}/{self.total}] {current}", nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        """Remove the live line before the final messages."""
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
 @cli.command(short_help="Check sources for accessibility problems; write nothing.")
@@ -245,6 +329,97 @@ def _internal_error(error: Exception, show_traceback: bool) -> NoReturn:
             err=True,
         )
     sys.exit(EXIT_INTERNAL)
+
+
+@cli.command(short_help="Rebuild whenever a source, image or style changes.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Folder for the outputs.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Build only this format; repeat for several. Default: all.",
+)
+@click.option(
+    "--interval", type=float, default=0.5, show_default=True, help="Seconds between looks."
+)
+@click.option("--rounds", type=int, default=None, hidden=True)
+def watch(
+    sources: tuple[Path, ...],
+    out: Path,
+    formats: tuple[str, ...],
+    interval: float,
+    rounds: int | None,
+) -> None:
+    """Build SOURCES (default: source/), then rebuild what each saved change affects.
+
+    Stop with Ctrl-C.
+    """
+    from pipeline import build as builder
+    from pipeline import watch as watcher
+
+    roots = list(sources) or [Path("source")]
+
+    def rebuild() -> None:
+        try:
+            planned = builder.plan(sources, Path("source"))
+            report = builder.build(planned, builder.resolve_formats(formats), out)
+        except PipelineError as error:
+            click.echo(str(error.diagnostic), err=True)
+            return
+        for diagnostic in report.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        click.echo(_build_summary(report, [job.source for job in planned]))
+
+    try:
+        watcher.watch(roots, rebuild, interval, rounds)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@cli.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Where to write the merged report.",
+)
+def merge_reports(reports: tuple[Path, ...], output: Path) -> None:
+    """Merge the JSON reports of the shards of a build (--shard K/N) into one.
+
+    Exits with the worst exit code the shards had, so that a CI job can fail on it.
+    """
+    import json
+
+    from pipeline import report as report_module
+    from pipeline.build import write_atomic
+
+    try:
+        loaded = [json.loads(path.read_text(encoding="utf-8")) for path in reports]
+        merged = report_module.merge(loaded)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        click.echo(f"cannot merge the reports: {error}", err=True)
+        sys.exit(EXIT_INPUT)
+    text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(output, text.encode("utf-8"))
+    summary = merged["summary"]
+    click.echo(
+        f"merged {len(reports)} report(s): {summary['documents']} document(s), "
+        f"{summary['failed']} failed, exit code {summary['exit_code']}"
+    )
+    sys.exit(int(summary["exit_code"]))
 
 
 @cli.command("formats")

@@ -63,6 +63,10 @@ class PipelineError(Exception):
         self.diagnostic = diagnostic
         self.category = category
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[Diagnostic, str]]:
+        # Errors cross from worker processes to the parent by pickling.
+        return (PipelineError, (self.diagnostic, self.category))
+
 
 def input_error(
     path: Path, code: str, message: str, line: int = 0, column: int = 0

@@ -63,6 +63,8 @@ def to_dict(report: Report, command: str, sources: Sequence[Path], strict: bool)
             status = "invalid"
         elif source in report.failed:
             status = "failed"
+        elif source in report.skipped:
+            status = "up-to-date"
         else:
             status = "built" if command == "build" else "checked"
         documents.append(
@@ -95,6 +97,7 @@ def to_dict(report: Report, command: str, sources: Sequence[Path], strict: bool)
         "strict": strict,
         "summary": {
             "documents": len(sources),
+            "up_to_date": len(report.skipped),
             "failed": len(report.failed),
             "errors": sum(d.severity is Severity.ERROR for d in report.diagnostics),
             "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
@@ -109,3 +112,28 @@ def to_json(report: Report, command: str, sources: Sequence[Path], strict: bool)
     """The report as UTF-8 JSON, indented for people who open it."""
     data = to_dict(report, command, sources, strict)
     return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def merge(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One report from the reports of the shards of a catalogue (``--shard K/N``)."""
+    if not reports:
+        raise ValueError("no reports to merge")
+    documents = sorted(
+        (document for data in reports for document in data["documents"]),
+        key=lambda document: str(document["source"]),
+    )
+    keys = ("documents", "up_to_date", "failed", "errors", "warnings", "outputs")
+    summary: dict[str, Any] = {
+        key: sum(int(data["summary"].get(key, 0)) for data in reports) for key in keys
+    }
+    summary["exit_code"] = max(int(data["summary"]["exit_code"]) for data in reports)
+    first = reports[0]
+    return {
+        "schema": SCHEMA,
+        "tool": first["tool"],
+        "version": first["version"],
+        "command": first["command"],
+        "strict": any(data["strict"] for data in reports),
+        "summary": summary,
+        "documents": documents,
+    }

@@ -408,7 +408,7 @@ def test_build_still_builds_the_other_documents(runner: CliRunner, tmp_path: Pat
         cli, ["build", str(bad), str(good), "--format", "txt", "--out", str(out)]
     )
     assert result.exit_code == 1, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["good.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.txt"]
 
 
 def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> None:
@@ -416,7 +416,7 @@ def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> 
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", str(source), "--format", "txt", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["leaflet.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["leaflet.txt"]
     warnings = [line for line in result.stderr.splitlines() if DIAGNOSTIC_LINE.match(line)]
     assert len(warnings) == 1
     assert "warning a11y.italic-emphasis" in warnings[0]

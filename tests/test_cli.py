@@ -66,7 +66,7 @@ def test_build_one_format(runner: CliRunner, tmp_path: Path) -> None:
         cli, ["build", str(CONSTRUCTS_SOURCE), "--format", "txt", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["constructs.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["constructs.txt"]
     assert "built 1 of 1 document(s), 1 file(s)" in result.stdout
 
 

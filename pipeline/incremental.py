@@ -1,0 +1,166 @@
+"""The up-to-date check: an output is rebuilt only when something it depends on changed.
+
+What an output depends on: its source, the images the source names (found
+when the source was last built, and recorded), the styles and templates, the
+pipeline's own code and version, the pinned tools, and the build options.
+The first five are fingerprinted by content, never by time, so a fresh
+checkout or a copied folder is still up to date. The record lives in
+``<out>/.clearleaf/manifest.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.context import Context
+from pipeline.errors import Diagnostic, Location, Severity
+
+MANIFEST = Path(".clearleaf") / "manifest.json"
+_PACKAGE = Path(__file__).resolve().parent
+#: The third-party releases whose output the pipeline depends on.
+_TOOLS = (
+    "pypandoc-binary",
+    "weasyprint",
+    "ebooklib",
+    "pikepdf",
+    "segno",
+    "fontpkg-atkinson-hyperlegible",
+)
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of a file's bytes, or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _tree_hash(roots: Iterable[Path], digest: Any) -> None:
+    for root in roots:
+        for path in sorted(
+            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+
+
+def environment(context: Context, strict: bool) -> str:
+    """The fingerprint of everything every output shares: code, styles, tools, options."""
+    digest = hashlib.sha256()
+    digest.update(
+        f"clearleaf {__version__} strict={strict} epoch={context.source_date_epoch}".encode()
+    )
+    for tool in _TOOLS:
+        try:
+            digest.update(f"{tool}=={metadata.version(tool)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{tool} missing".encode())
+    _tree_hash([_PACKAGE, context.styles], digest)
+    return digest.hexdigest()
+
+
+@dataclass
+class Entry:
+    """What one source was last built from, and what its build said."""
+
+    environment: str
+    formats: list[str]
+    dependencies: dict[str, str]
+    outputs: dict[str, str]
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Manifest:
+    """The record of the last successful build of each source in an output folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+        self.changed = False
+        self.entries: dict[str, Entry] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = {key: Entry(**value) for key, value in raw.get("sources", {}).items()}
+        except (OSError, ValueError, TypeError):
+            self.entries = {}  # no record, or an unreadable one: everything is out of date
+
+    def current(self, source: Path, formats: list[str], env: str) -> Entry | None:
+        """The entry for ``source`` if its outputs in ``formats`` are up to date, else None."""
+        entry = self.entries.get(str(source))
+        if entry is None or entry.environment != env or not set(formats) <= set(entry.formats):
+            return None
+        for dependency, digest in entry.dependencies.items():
+            if file_hash(Path(dependency)) != digest:
+                return None
+        for output, digest in entry.outputs.items():
+            # An output edited or deleted by hand is rebuilt.
+            if not os.path.exists(output) or file_hash(Path(output)) != digest:
+                return None
+        return entry
+
+    def record(
+        self,
+        source: Path,
+        formats: list[str],
+        env: str,
+        dependencies: Iterable[Path],
+        outputs: dict[Path, bytes],
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        """Remember a successful build of ``source``."""
+        self.changed = True
+        previous = self.entries.get(str(source))
+        kept = previous.formats if previous and previous.environment == env else []
+        kept_outputs = previous.outputs if previous and previous.environment == env else {}
+        self.entries[str(source)] = Entry(
+            environment=env,
+            formats=sorted(set(kept) | set(formats)),
+            dependencies={str(path): file_hash(path) for path in dependencies},
+            outputs={
+                **kept_outputs,
+                **{str(p): hashlib.sha256(d).hexdigest() for p, d in outputs.items()},
+            },
+            diagnostics=[_diagnostic(d) for d in diagnostics],
+        )
+
+    def save(self) -> None:
+        """Write the manifest atomically, if a build recorded anything new."""
+        from pipeline.build import write_atomic
+
+        if not self.changed:
+            return
+        data = {"sources": {key: vars(entry) for key, entry in sorted(self.entries.items())}}
+        write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+
+
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
+    location = diagnostic.location
+    return {
+        "path": str(location.path),
+        "line": location.line,
+        "column": location.column,
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
+
+
+def diagnostics(entry: Entry) -> list[Diagnostic]:
+    """The diagnostics recorded with ``entry``, to repeat them for an unchanged source."""
+    return [
+        Diagnostic(
+            Location(Path(d["path"]), d["line"], d["column"]),
+            Severity(d["severity"]),
+            d["code"],
+            d["message"],
+        )
+        for d in entry.diagnostics
+    ]

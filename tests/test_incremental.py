@@ -1,0 +1,276 @@
+"""Catalogues: recursive discovery, shards, the up-to-date check, parallel builds, watch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import watch as watcher
+from pipeline.build import Job, build, plan, remove_stale_temporaries, resolve_formats, shard
+from pipeline.cli import cli
+from pipeline.context import STYLES_DIR, Context
+from pipeline.errors import PipelineError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FRONT = """\
+---
+title: {title}
+lang: en-GB
+organisation: Clearleaf Test Trust
+description: A short leaflet for the build tests.
+published: 2026-01-15
+next_review: 2030-01-15
+contact:
+  email: help@example.org
+feedback: Email help@example.org.
+sources:
+  - An example source.
+---
+
+{body}
+"""
+FAST = resolve_formats(["html", "txt", "epub"])
+
+
+def leaflet(folder: Path, name: str, title: str, body: str = "Some text.") -> Path:
+    """Write a small valid source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(FRONT.format(title=title, body=body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    root = tmp_path / "source"
+    leaflet(root, "alpha", "Alpha Leaflet")
+    leaflet(root / "wales", "beta", "Beta Leaflet")
+    leaflet(root / "wales" / "north", "gamma", "Gamma Leaflet", "![A stripe](stripes.png)")
+    shutil.copy(FIXTURES / "stripes.png", root / "wales" / "north" / "stripes.png")
+    (root / ".drafts").mkdir()
+    leaflet(root / ".drafts", "hidden", "Hidden Draft")
+    return root
+
+
+def context() -> Context:
+    return Context(source_date_epoch=None)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file() and ".clearleaf" not in p.parts
+    }
+
+
+# -- discovery and shards -------------------------------------------------------
+
+
+def test_plan_finds_sources_recursively_and_keeps_folders(catalogue: Path) -> None:
+    jobs = plan([], catalogue)
+    assert [(j.source.name, str(j.folder)) for j in jobs] == [
+        ("alpha.md", "."),
+        ("beta.md", "wales"),
+        ("gamma.md", "wales/north"),
+    ]
+
+
+def test_outputs_keep_the_folder_structure(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    report = build(plan([], catalogue), FAST, out, context())
+    assert not report.failed
+    assert (out / "wales" / "north" / "gamma.html").is_file()
+    assert (out / "alpha.epub").is_file()
+
+
+def test_a_file_inside_the_source_folder_keeps_its_place(catalogue: Path) -> None:
+    (job,) = plan([catalogue / "wales" / "beta.md"], catalogue)
+    assert job.folder == Path("wales")
+
+
+def test_two_sources_writing_the_same_file_is_an_error(tmp_path: Path) -> None:
+    one = leaflet(tmp_path / "a", "same", "One")
+    two = leaflet(tmp_path / "b", "same", "Two")
+    with pytest.raises(PipelineError) as info:
+        plan([one, two], tmp_path / "source")
+    assert info.value.diagnostic.code == "usage.duplicate-output"
+    assert "rename one of them" in info.value.diagnostic.message
+
+
+def test_shards_partition_the_catalogue_deterministically() -> None:
+    jobs = [Job(Path(f"source/{name}.md")) for name in "qwertyuiopasdfghjklz"]
+    slices = [shard(jobs, k, 3) for k in (1, 2, 3)]
+    assert sorted(j.source for s in slices for j in s) == sorted(j.source for j in jobs)
+    assert [len(s) for s in slices] == [7, 7, 6]
+    assert shard(list(reversed(jobs)), 2, 3) == slices[1]  # the order given does not matter
+
+
+def test_shard_option_builds_one_slice(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(catalogue.parent)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", "-f", "txt", "-j", "1", "--shard", "2/3", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.txt")) == ["beta.txt"]
+    bad = runner.invoke(cli, ["build", "--shard", "4/3"])
+    assert bad.exit_code == 2 and "K must be between 1 and N" in bad.output
+
+
+# -- the up-to-date check -------------------------------------------------------
+
+
+def test_nothing_changed_renders_nothing(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    before = mtimes(out)
+    again = build(plan([], catalogue), FAST, out, context())
+    assert again.outputs == []
+    assert len(again.skipped) == 3
+    assert mtimes(out) == before
+
+
+def test_only_what_changed_is_rebuilt(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    beta = catalogue / "wales" / "beta.md"
+    beta.write_text(beta.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
+    again = build(plan([], catalogue), FAST, out, context())
+    assert {o.source for o in again.outputs} == {beta}
+    assert len(again.skipped) == 2
+
+
+def test_a_changed_image_rebuilds_its_document(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    image = catalogue / "wales" / "north" / "stripes.png"
+    image.write_bytes(image.read_bytes() + b"\0")
+    again = build(plan([], catalogue), FAST, out, context())
+    assert {o.source.name for o in again.outputs} == {"gamma.md"}
+
+
+def test_a_changed_style_rebuilds_everything(catalogue: Path, tmp_path: Path) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES_DIR, styles)
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, Context(styles=styles, source_date_epoch=None))
+    with (styles / "screen.css").open("a", encoding="utf-8") as css:
+        css.write("\n/* changed */\n")
+    again = build(plan([], catalogue), FAST, out, Context(styles=styles, source_date_epoch=None))
+    assert len({o.source for o in again.outputs}) == 3
+
+
+def test_options_and_deleted_outputs_rebuild(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    (out / "alpha.html").unlink()
+    again = build(plan([], catalogue), FAST, out, context())
+    assert {o.source.name for o in again.outputs} == {"alpha.md"}
+    epoch = build(plan([], catalogue), FAST, out, Context(source_date_epoch=1_700_000_000))
+    assert len({o.source for o in epoch.outputs}) == 3
+    forced = build(
+        plan([], catalogue), FAST, out, Context(source_date_epoch=1_700_000_000), force=True
+    )
+    assert len({o.source for o in forced.outputs}) == 3
+
+
+def test_manifest_records_dependencies(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    manifest = json.loads((out / ".clearleaf" / "manifest.json").read_text(encoding="utf-8"))
+    gamma = next(v for k, v in manifest["sources"].items() if k.endswith("gamma.md"))
+    assert any(path.endswith("stripes.png") for path in gamma["dependencies"])
+
+
+# -- parallel and reproducible --------------------------------------------------
+
+
+def test_parallel_build_is_byte_identical_and_ordered(catalogue: Path, tmp_path: Path) -> None:
+    formats = resolve_formats([])
+    one = build(plan([], catalogue), formats, tmp_path / "one", context(), jobs=1)
+    two = build(plan([], catalogue), formats, tmp_path / "two", context(), jobs=2)
+    assert [(o.source, o.format) for o in one.outputs] == [
+        (o.source, o.format) for o in two.outputs
+    ]
+    for output in one.outputs:
+        twin = tmp_path / "two" / output.path.relative_to(tmp_path / "one")
+        assert twin.read_bytes() == output.path.read_bytes(), output.path.name
+
+
+# -- atomic writes ----------------------------------------------------------------
+
+
+def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    (out / "sub").mkdir(parents=True)
+    stale = out / "sub" / ".clearleaf-tmp-leaflet.pdf.x1y2"
+    stale.write_bytes(b"half a PDF")
+    keep = out / "sub" / "leaflet.pdf"
+    keep.write_bytes(b"%PDF")
+    remove_stale_temporaries(out)
+    assert not stale.exists() and keep.exists()
+
+
+# -- watch and merged reports ---------------------------------------------------
+
+
+def test_watch_rebuilds_after_a_save(catalogue: Path) -> None:
+    source = catalogue / "alpha.md"
+    builds: list[int] = []
+
+    def save_on_second_look(seconds: float) -> None:
+        if len(looks) == 1:
+            source.write_text(source.read_text(encoding="utf-8") + "\nSaved.\n", encoding="utf-8")
+        looks.append(seconds)
+
+    looks: list[float] = []
+    count = watcher.watch([catalogue], lambda: builds.append(1), 0.1, 3, save_on_second_look)
+    assert count == 2 and len(builds) == 2
+
+
+def test_merge_reports(catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(catalogue.parent)
+    runner = CliRunner()
+    for k in (1, 2):
+        result = runner.invoke(
+            cli,
+            [
+                "build",
+                "-f",
+                "txt",
+                "-j",
+                "1",
+                "--shard",
+                f"{k}/2",
+                "-o",
+                "out",
+                "--report",
+                f"report-{k}.json",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    merged = runner.invoke(
+        cli, ["merge-reports", "report-1.json", "report-2.json", "-o", "all.json"]
+    )
+    assert merged.exit_code == 0, merged.output
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert data["summary"]["documents"] == 3
+    assert [Path(d["source"]).name for d in data["documents"]] == [
+        "alpha.md",
+        "beta.md",
+        "gamma.md",
+    ]
+
+
+def test_quiet_build_prints_one_summary_line(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(catalogue.parent)
+    result = CliRunner().invoke(cli, ["build", "-q", "-f", "txt", "-j", "1", "-o", "out"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "built 3 of 3 document(s), 3 file(s)"
