@@ -310,16 +310,26 @@ def _run(function: Callable[..., Any], *args: Any) -> tuple[Any, BaseException |
 
 
 def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    """Worker processes for ``jobs`` above 1, forked so that they share the loaded modules."""
+    """Worker processes for ``jobs`` above 1, started at once and warming up.
+
+    Each worker loads WeasyPrint while the parent parses and checks the
+    sources, so that the slowest start-up costs overlap.
+    """
     if jobs <= 1:
         return None
     import multiprocessing
 
-    from pipeline.formats import pdf  # noqa: F401  load WeasyPrint once, before forking
-
-    return concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up
     )
+    for _ in range(jobs):
+        pool.submit(int)  # start every worker now, not at the first real task
+    return pool
+
+
+def _warm_up() -> None:
+    """Load the PDF renderer (WeasyPrint and its libraries) in a fresh worker."""
+    from pipeline.formats import pdf  # noqa: F401
 
 
 def _finish(

@@ -85,6 +85,7 @@ line break between them.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import unicodedata
@@ -205,6 +206,7 @@ _SUFFIX_E = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """The syllables of one English word, by rule (see the module docstring for its accuracy)."""
     if _NUMBER.fullmatch(word):

@@ -264,13 +264,18 @@ def source_of(text: str) -> Source:
 
 def walk(value: Any) -> Iterator[Node]:
     """Every AST element (block or inline) inside ``value``, in document order."""
-    if isinstance(value, list):
-        for item in value:
-            yield from walk(item)
-    elif isinstance(value, dict):
-        if "t" in value:
-            yield value
-            yield from walk(value.get("c"))
-        else:
-            for item in value.values():
-                yield from walk(item)
+    # An explicit stack: recursive generators cost a frame per level and per
+    # item, which a 200-page document turns into seconds.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if "t" in item:
+                yield item
+                content = item.get("c")
+                if isinstance(content, (list, dict)):
+                    stack.append(content)
+            else:
+                stack.extend(reversed(list(item.values())))

@@ -3,13 +3,14 @@
 WeasyPrint reads only what :class:`_Fetcher` allows: files in the document's
 folder and in ``styles/``, and the project's fonts. Anything else (another
 folder, the network) is refused and stops the build, so a source can never
-make the PDF carry a file it should not.
+make the PDF carry a file it should not. Each edition has
+:data:`pipeline.limits.PDF_SECONDS` to render, so that a pathological page
+stops with an error instead of hanging CI.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from pipeline import fonts, page
+from pipeline import assets, fonts, limits, page
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.errors import input_error
@@ -47,14 +48,21 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
             font = fonts.font_file(path.name)
             if font is not None:
                 return self._file(url, font)
-        if path is not None and any(path.is_relative_to(root) for root in self.roots):
+        # resolve() has followed any symbolic link, so a link inside the folder
+        # to a file outside it is outside too. Only regular files: never a
+        # device or a pipe, which could block the build.
+        if (
+            path is not None
+            and any(path.is_relative_to(root) for root in self.roots)
+            and path.is_file()
+        ):
             return self._file(url, path)
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: outside the document's folder")
 
     @staticmethod
     def _file(url: str, path: Path) -> URLFetcherResponse:
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        content_type = assets.media_type(path)
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
@@ -90,24 +98,31 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
     """Render ``document`` as the printed ``edition``."""
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
-    # @font-face and @color-profile rules in a user stylesheet need their
-    # registries shared between the stylesheet and the rendering, or they are
-    # silently ignored.
-    font_config = FontConfiguration()
-    color_profiles: dict[str, Any] = {}
-    stylesheet = weasyprint.CSS(
-        string=css,
-        base_url=path2url(str(context.styles)) + "/",
-        url_fetcher=fetcher,
-        font_config=font_config,
-        color_profiles=color_profiles,
-    )
     markup = page.render(document, context, "", edition.name)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
+    expired = limits.time_error(
+        document.path,
+        "limit.pdf-time",
+        "rendering the " + ("leaflet" if edition.name == "pdf" else edition.name) + " PDF",
+        limits.PDF_SECONDS,
+        "limits.PDF_SECONDS",
+    )
     try:
-        with pdftags.accessible_tags():
+        with limits.deadline(limits.PDF_SECONDS, expired), pdftags.accessible_tags():
+            # @font-face and @color-profile rules in a user stylesheet need their
+            # registries shared between the stylesheet and the rendering, or they
+            # are silently ignored.
+            font_config = FontConfiguration()
+            color_profiles: dict[str, Any] = {}
+            stylesheet = weasyprint.CSS(
+                string=css,
+                base_url=path2url(str(context.styles)) + "/",
+                url_fetcher=fetcher,
+                font_config=font_config,
+                color_profiles=color_profiles,
+            )
             pdf: bytes = weasyprint.HTML(
                 string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
             ).write_pdf(
@@ -137,3 +152,4 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
         _LOG.warning("%s: %s", document.path, message)
     rights = document.meta.rights
     return pdftags.repair(pdf, {"dc:rights": rights} if rights else None)
+
