@@ -7,10 +7,10 @@ with the line it is on, never a broken picture in one edition only.
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline import limits
 from pipeline.errors import input_error
 
 #: Image types every reading system and browser shows (EPUB 3.3 core media types).
@@ -20,6 +20,25 @@ IMAGE_TYPES = {
     "image/gif": ".gif",
     "image/svg+xml": ".svg",
     "image/webp": ".webp",
+}
+
+
+#: Media types by file suffix, for everything a format embeds: images, styles,
+#: fonts. A table of our own rather than :mod:`mimetypes`, whose answers come
+#: from the machine's ``/etc/mime.types`` and so differ between machines.
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".icc": "application/vnd.iccprofile",
 }
 
 
@@ -61,6 +80,14 @@ def resolve_images(sources: list[str], folder: Path, path: Path, text: str) -> d
                 f"image '{src}' does not exist; check the file name",
                 line,
             )
+        if target.stat().st_size > limits.MAX_IMAGE_BYTES:
+            raise input_error(
+                path,
+                "limit.image-size",
+                f"image '{src}' is larger than {limits.MAX_IMAGE_BYTES // (1024 * 1024)} MB; "
+                "save it smaller (every edition embeds it)",
+                line,
+            )
         if media_type(target) not in IMAGE_TYPES:
             raise input_error(
                 path,
@@ -74,4 +101,4 @@ def resolve_images(sources: list[str], folder: Path, path: Path, text: str) -> d
 
 def media_type(path: Path) -> str:
     """The media type of a file, from its name."""
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from pipeline import assets, fragment, pandoc
+from pipeline import assets, fragment, limits, pandoc, sanitize
 from pipeline.ast import Heading, has_notes, image_sources, strip_comments
 from pipeline.ast import headings as find_headings
 from pipeline.errors import Diagnostic, input_error
@@ -81,30 +83,85 @@ class Document:
     @functools.cached_property
     def body_html(self) -> str:
         """The body as an HTML5 fragment, shared by the HTML, EPUB and PDF formats."""
-        return fragment.enhance(pandoc.to_html(self.ast, self.path))
+        # nh3 last: whatever the checks in load() missed cannot reach a page.
+        return sanitize.clean(fragment.enhance(pandoc.to_html(self.ast, self.path)))
 
 
 def load(path: Path) -> Document:
-    """Read, validate and parse the source at ``path``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise input_error(
-            path, "source.unreadable", f"cannot read the file: {exc.strerror}"
-        ) from None
+    """Read, validate and parse the source at ``path``.
+
+    Refuses, with the line where it can: a file that is empty, not text, not
+    UTF-8 or beyond a limit (:mod:`pipeline.limits`); bad front matter; a YAML
+    block in the body; content :mod:`pipeline.sanitize` does not publish; an
+    image that is missing, remote or outside the document's folder.
+    """
+    data = _read(path)
     text = _decode(data, path)
+    if not text.strip():
+        raise input_error(
+            path,
+            "source.empty",
+            "the file has no text; a source starts with front matter between '---' lines "
+            "(title, lang, organisation, description, published, next_review), then the text",
+        )
+    limits.check_lines(text, path)
     front, body, first_line = _split_front_matter(text, path)
     raw, key_lines = _load_yaml(front, path, first_line)
     meta = validate(raw, path, key_lines, first_line)
     tree, diagnostics = pandoc.parse(body, path)
+    _check_notes(diagnostics, path)
+    limits.check_nesting(tree, path, body)
+    _check_body_metadata(tree, path, body)
     tree = strip_comments(tree)
+    tree = sanitize.check(tree, path, body)
     images = assets.resolve_images(image_sources(tree["blocks"]), path.parent, path, text)
     return Document(
         path=path, meta=meta, ast=tree, text=text, images=images, diagnostics=diagnostics
     )
 
 
+def _read(path: Path) -> bytes:
+    """The bytes of the source, refusing a file too large to be one before reading it."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A folder named *.md, or a pipe or device, which would block the build.
+            raise input_error(path, "source.unreadable", "this is not a file; give a Markdown file")
+        if status.st_size > limits.MAX_SOURCE_BYTES:
+            raise limits.size_error(path, status.st_size)
+        with path.open("rb") as stream:
+            # Read one byte past the limit: the file may have grown since stat().
+            data = stream.read(limits.MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise input_error(
+            path, "source.unreadable", f"cannot read the file: {exc.strerror}"
+        ) from None
+    if len(data) > limits.MAX_SOURCE_BYTES:
+        raise limits.size_error(path, len(data))
+    return data
+
+
+# C0 and C1 control characters other than tab and line breaks, and the two
+# non-characters XML forbids: no edition can show them, and the XHTML of the
+# e-book would not be well formed with them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise input_error(
+            path,
+            "source.encoding",
+            "the file is UTF-16 text; save it with UTF-8 encoding",
+            1,
+        )
+    if b"\0" in data:
+        raise input_error(
+            path,
+            "source.binary",
+            "this is not a text file (it contains NUL bytes); a source is Markdown text "
+            "saved as UTF-8",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,7 +172,20 @@ def _decode(data: bytes, path: Path) -> str:
             "the file is not UTF-8 text; save it with UTF-8 encoding",
             line,
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise input_error(
+            path,
+            "source.control-character",
+            f"the control character U+{ord(control[0]):04X} cannot be shown in any edition; "
+            "delete it (text pasted from another program often carries one)",
+            line,
+            column,
+        )
+    return text
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -182,3 +252,37 @@ def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, 
         ) from None
     finally:
         loader.dispose()
+
+
+# A YAML block pandoc would take from the body: "---" on its own line, then a
+# "key:" line (the front matter itself is blank lines by now).
+_BODY_YAML = re.compile(r"^---[ \t]*\n(?=[^\s:#][^:\n]*:)", re.MULTILINE)
+
+
+def _check_body_metadata(tree: dict[str, Any], path: Path, body: str) -> None:
+    """Refuse a YAML block in the body: pandoc would read it as settings and drop its text."""
+    if not tree.get("meta"):
+        return
+    match = _BODY_YAML.search(body)
+    raise input_error(
+        path,
+        "source.body-metadata",
+        "this '---' line starts a second YAML block, which no edition shows (only the "
+        "front matter at the top is read); remove it, or use '* * *' for a rule",
+        body.count("\n", 0, match.start()) + 1 if match else 0,
+    )
+
+
+def _check_notes(diagnostics: list[Diagnostic], path: Path) -> None:
+    """Refuse a footnote label defined twice: pandoc keeps one and drops the other's text."""
+    for diagnostic in diagnostics:
+        match = re.match(r"Duplicate note reference '(.*)'", diagnostic.message)
+        if match:
+            raise input_error(
+                path,
+                "source.duplicate-note",
+                f"footnote [^{match[1]}] is defined a second time here, and one of the two "
+                "texts would be lost; give each note its own label",
+                diagnostic.location.line,
+                diagnostic.location.column,
+            )

@@ -1,21 +1,27 @@
-"""The one module that talks to pandoc (through pypandoc).
+"""The one module that talks to pandoc (pypandoc finds the binary; we run it).
 
 Pandoc parses each source exactly once into its JSON AST (:func:`parse`); the
 formats render from that AST. Pandoc always runs with ``--sandbox``, so a
-source can never make it read or fetch another file. Pandoc's own warnings are
-captured and returned, never lost in a logger nobody reads.
+source can never make it read or fetch another file, under a time limit
+(:data:`pipeline.limits.PANDOC_SECONDS`) and a heap limit
+(:data:`pipeline.limits.PANDOC_MEMORY_MB`), as the pandoc manual advises for
+untrusted input: some Markdown makes its parser run away. pypandoc has no
+timeout, hence the subprocess here. Pandoc's own warnings are captured and
+returned, never lost in a logger nobody reads.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pypandoc
 
-from pipeline.errors import Diagnostic, Location, PipelineError, Severity
+from pipeline import limits
+from pipeline.errors import Diagnostic, Location, PipelineError, Severity, input_error
 
 #: The pandoc release that pypandoc-binary==1.17 ships; the golden outputs
 #: and the AST handling below are checked against it.
@@ -25,49 +31,109 @@ PANDOC_VERSION = "3.9"
 # and would be silently dropped from every output but one.
 READER = "markdown-raw_tex-tex_math_dollars-tex_math_single_backslash"
 
-# No line wrapping, so that the HTML is stable and diffable.
-_COMMON_ARGS = ["--sandbox", "--wrap=none"]
+#: Options on every run: the sandbox (no file or network access beyond
+#: standard input), and no line wrapping, so that the HTML is stable and diffable.
+COMMON_ARGS = ("--sandbox", "--wrap=none")
+
+# "[WARNING] message", possibly followed by indented continuation lines.
+_LOG_LINE = re.compile(r"^\[(?P<level>[A-Z]+)\] (?P<message>.*)$")
+_HEAP_EXHAUSTED = "Heap exhausted"
+# Where pandoc says a warning is; the body keeps the source's line numbers.
+_POSITION = re.compile(r" at line (?P<line>\d+) column (?P<column>\d+)")
 
 
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            self.messages.append(record.getMessage())
+def command(source_format: str, target_format: str) -> list[str]:
+    """The pandoc command line reading ``source_format`` and writing ``target_format``."""
+    return [
+        pypandoc.get_pandoc_path(),
+        # The runtime's heap limit; it must come first, outside pandoc's own options.
+        "+RTS",
+        f"-M{limits.PANDOC_MEMORY_MB}m",
+        "-RTS",
+        f"--from={source_format}",
+        f"--to={target_format}",
+        *COMMON_ARGS,
+    ]
 
 
 def _run(source: str, to: str, fmt: str, path: Path) -> tuple[str, list[Diagnostic]]:
-    logger = logging.getLogger("pypandoc")
-    capture = _Capture()
-    logger.addHandler(capture)
-    propagate, logger.propagate = logger.propagate, False
     try:
-        output = pypandoc.convert_text(
-            source, to, format=fmt, extra_args=_COMMON_ARGS, verify_format=False
+        result = subprocess.run(
+            command(fmt, to),
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=limits.PANDOC_SECONDS,
+            check=False,
         )
-    except (RuntimeError, OSError) as exc:
-        raise PipelineError(
-            Diagnostic(Location(path), Severity.ERROR, "pandoc.failed", f"pandoc failed: {exc}"),
-            category="tool",
-        ) from exc
-    finally:
-        logger.removeHandler(capture)
-        logger.propagate = propagate
-    diagnostics = [
-        Diagnostic(Location(path), Severity.WARNING, "pandoc.warning", message.strip())
-        for message in capture.messages
-        if message.strip()
+    except subprocess.TimeoutExpired:
+        # subprocess.run has killed pandoc by now.
+        raise limits.time_error(
+            path,
+            "limit.pandoc-time",
+            "pandoc",
+            limits.PANDOC_SECONDS,
+            "limits.PANDOC_SECONDS",
+        ) from None
+    except OSError as exc:
+        raise _tool_error(path, f"pandoc could not be run: {exc}") from exc
+    errors = result.stderr.decode("utf-8", errors="replace")
+    if result.returncode != 0:
+        if _HEAP_EXHAUSTED in errors:
+            raise input_error(
+                path,
+                "limit.pandoc-memory",
+                f"pandoc needed more than {limits.PANDOC_MEMORY_MB} MB of memory to read the "
+                "text and was stopped (limits.PANDOC_MEMORY_MB); split the document, or "
+                "simplify deeply nested passages",
+            )
+        first = errors.strip().splitlines()[0] if errors.strip() else f"exit {result.returncode}"
+        raise _tool_error(path, f"pandoc failed: {first}")
+    output = result.stdout.decode("utf-8", errors="replace")
+    return output, [_warning(path, message) for message in _warnings(errors)]
+
+
+def _warning(path: Path, message: str) -> Diagnostic:
+    """A pandoc warning as a diagnostic, at the line and column pandoc names."""
+    position = _POSITION.search(message)
+    location = Location(path)
+    if position:
+        location = Location(path, int(position["line"]), int(position["column"]))
+        message = message[: position.start()] + message[position.end() :]
+    return Diagnostic(location, Severity.WARNING, "pandoc.warning", message)
+
+
+def _warnings(stderr: str) -> list[str]:
+    """Pandoc's warnings (and errors) from its standard error, one message each."""
+    messages: list[tuple[str, list[str]]] = []
+    for line in stderr.splitlines():
+        match = _LOG_LINE.match(line)
+        if match:
+            messages.append((match["level"], [match["message"]]))
+        elif messages and line.strip():
+            messages[-1][1].append(line.strip())
+        elif line.strip():
+            messages.append(("WARNING", [line.strip()]))
+    return [
+        " ".join(parts).strip()
+        for level, parts in messages
+        if level in ("WARNING", "ERROR") and " ".join(parts).strip()
     ]
-    return str(output), diagnostics
+
+
+def _tool_error(path: Path, message: str) -> PipelineError:
+    return PipelineError(
+        Diagnostic(Location(path), Severity.ERROR, "pandoc.failed", message), category="tool"
+    )
 
 
 def parse(markdown: str, path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Parse Markdown into pandoc's JSON AST."""
     output, diagnostics = _run(markdown, "json", READER, path)
-    ast: dict[str, Any] = json.loads(output)
+    try:
+        ast: dict[str, Any] = json.loads(output)
+    except RecursionError:
+        # Deeper than Python's own parser goes: far beyond limits.MAX_NESTING.
+        raise limits.nesting_error(path) from None
     return ast, diagnostics
 
 

@@ -7,6 +7,7 @@ must survive in the plain-text edition.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +19,15 @@ from pipeline.document import Document
 
 WIDTH = 72
 Node = dict[str, Any]
+
+# The spaces a line may break at: ASCII only, as textwrap's own. A no-break
+# space (10\u00a0mg) is part of the word; str.split() would lose it.
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def _squash(text: str) -> str:
+    """``text`` with each run of breaking spaces made one space, and none at the ends."""
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def render(document: Document, context: Context) -> bytes:
@@ -217,7 +227,7 @@ class _Writer:
         return out
 
     def row(self, row: list[Any]) -> list[str]:
-        return [" ".join(" ".join(self.blocks(cell[4], 0)).split()) for cell in row[1]]
+        return [_squash(" ".join(self.blocks(cell[4], 0))) for cell in row[1]]
 
     def footnotes(self) -> list[str]:
         if not self.notes:
@@ -270,7 +280,7 @@ class _Writer:
             address = target.removeprefix("mailto:").removeprefix("tel:")
             return f"{text} ({address})" if text.strip() else address
         if kind == "Image":
-            alt = " ".join(self.inlines(content[1]).split())
+            alt = _squash(self.inlines(content[1]))
             return f"[Image: {alt}]" if alt else ""
         if kind == "Note":
             self.notes.append(content)
@@ -290,5 +300,5 @@ class _Writer:
         )
         lines: list[str] = []
         for part in text.split("\n"):
-            lines.extend(wrapper.wrap(" ".join(part.split())) or [pad])
+            lines.extend(wrapper.wrap(_squash(part)) or [pad])
         return lines

@@ -1,0 +1,180 @@
+"""pipeline.sanitize's policy: what is published, what is refused, and the nh3 backstop."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT, Writer
+
+from pipeline import fragment, pandoc, sanitize
+from pipeline.document import load
+from pipeline.errors import PipelineError
+
+FRONT_MATTER = """\
+---
+title: Looking After Your Feet
+lang: en-GB
+organisation: Example NHS Foundation Trust
+description: Simple daily checks that keep your feet healthy.
+published: 2026-05-01
+next_review: 2028-05-01
+---
+
+"""
+
+
+def refusal(write: Writer, body: str) -> str:
+    """The one-line error loading ``body`` gives."""
+    with pytest.raises(PipelineError) as caught:
+        load(write(FRONT_MATTER + body))
+    return str(caught.value.diagnostic)
+
+
+def test_the_raw_html_subset_is_published(write: Writer) -> None:
+    document = load(
+        write(
+            FRONT_MATTER + 'Call <abbr title="National Health Service">NHS</abbr> 111: press '
+            '<kbd>1</kbd>, then ask for <bdi lang="ar" dir="rtl">محمد</bdi>.<br>'
+            'Open until <time datetime="20:00">8 pm</time>; H<sub>2</sub>O.\n'
+        )
+    )
+    body = document.body_html
+    for kept in (
+        '<abbr title="National Health Service">NHS</abbr>',
+        "<kbd>1</kbd>",
+        '<bdi lang="ar" dir="rtl">محمد</bdi>',
+        '<time datetime="20:00">8 pm</time>',
+        "<sub>2</sub>",
+    ):
+        assert kept in body
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "<javascript:alert(1)>",
+        "&#x20;javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,hi",
+        "file:///etc/passwd",
+        "ftp://example.org/leaflet.pdf",
+    ],
+)
+def test_links_that_are_refused(write: Writer, address: str) -> None:
+    assert "error source.unsafe-link: link to " in refusal(write, f"[Book a visit]({address})\n")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://example.org/feet",
+        "http://example.org/feet",
+        "mailto:feet@example.org",
+        "tel:03001234567",
+        "#every-day",
+        "other-leaflet.html",
+    ],
+)
+def test_links_that_are_published(write: Writer, address: str) -> None:
+    document = load(write(FRONT_MATTER + f"[Book a visit]({address})\n\n## Every Day\n"))
+    assert f'href="{address}"' in document.body_html
+
+
+def test_a_broken_address_is_an_error_not_a_crash() -> None:
+    # Pandoc (3.9) percent-encodes brackets in addresses; should one reach the
+    # check, it is still one line, not a traceback.
+    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "Book"}], ["http://[oops", ""]]}
+    tree = {"blocks": [{"t": "Para", "c": [link]}]}
+    with pytest.raises(PipelineError) as caught:
+        sanitize.check(tree, Path("doc.md"), "\n[Book](http://[oops)\n")
+    assert str(caught.value.diagnostic) == (
+        "doc.md:2: error source.bad-link: link address 'http://[oops' is not a valid address; "
+        "check it"
+    )
+
+
+def test_a_misspelt_attribute_gets_a_suggestion(write: Writer) -> None:
+    assert refusal(write, "Say [bore da]{lnag=cy}.\n") == (
+        "doc.md:10: error source.unsafe-html: attribute 'lnag' in {...} is not allowed; use "
+        "dir, height, lang, title, width (classes and #identifiers too); did you mean 'lang'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<marquee>Sale</marquee>\n", "raw HTML <marquee> is not allowed; write it in Markdown"),
+        ('<a href="https://example.org">here</a>\n', "raw HTML <a> is not allowed: write links"),
+        ("<svg><script>alert(1)</script></svg>\n", "raw HTML <svg> is not allowed"),
+        ("<?php echo 1; ?>\n\nText.\n", "raw HTML <?php echo 1; ?> is not allowed"),
+        ('Text <abbr style="color:white">NHS</abbr>.\n', "a style attribute on raw HTML <abbr>"),
+        ("`<script>alert(1)</script>`{=html}\n", "raw HTML <script> is not allowed"),
+        ("```{=html5}\n<iframe></iframe>\n```\n", "raw HTML <iframe> is not allowed"),
+        ('::: {.callout aria-hidden="true"}\nText.\n:::\n', "attribute 'aria-hidden' in {...}"),
+        ("Text.[^1]\n\n[^1]: One.\n\n[^1]: Two.\n", "footnote [^1] is defined a second time"),
+        ("## Notes {#footnotes-heading}\n", "identifier 'footnotes-heading' is the page's own"),
+        ("![A foot](foot.png){.masthead}\n", "class 'masthead' is the page's own"),
+    ],
+)
+def test_what_is_refused(write: Writer, body: str, expected: str) -> None:
+    assert expected in refusal(write, body)
+
+
+def test_reserved_ids_cover_the_page_templates() -> None:
+    """Every identifier the page itself uses is reserved, so that no source can repeat it."""
+    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "styles").glob("*.*html")]
+    texts.append((ROOT / "pipeline" / "page.py").read_text(encoding="utf-8"))
+    used = {m for text in texts for m in re.findall(r'\bid="([A-Za-z][\w-]*)"', text)}
+    assert used - sanitize.RESERVED_IDS == set()
+
+
+def test_reserved_classes_cover_the_styles() -> None:
+    """Every class the styles give meaning to is the editors' or reserved for the page."""
+    css = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "styles").glob("*.css"))
+    css = re.sub(r"/\*.*?\*/|url\([^)]*\)", "", css, flags=re.DOTALL)
+    used = set(re.findall(r"\.([A-Za-z][\w-]*)(?=[^;{}]*\{)", css))
+    assert used - sanitize.EDITOR_CLASSES - sanitize.RESERVED_CLASSES == set()
+
+
+def test_clean_removes_active_content() -> None:
+    hostile = (
+        '<p onclick="alert(1)">Text <a href="javascript:alert(1)">link</a></p>'
+        "<script>alert(1)</script><iframe src=https://example.org></iframe>"
+        '<img src=x onerror="alert(1)" alt=""><style>p{display:none}</style>'
+        '<td style="position:fixed;text-align:left">1</td>'
+    )
+    cleaned = sanitize.clean(hostile)
+    assert not re.search(r"script|iframe|onclick|onerror|javascript|<style|position", cleaned)
+    assert "Text" in cleaned and "link" in cleaned
+
+
+def _structure(fragment_html: str) -> list[tuple[str, list[tuple[str, str]], str, str]]:
+    """Elements, attributes and text of an HTML fragment, CSS declarations normalised."""
+    found = []
+    for element in lxml.html.fragment_fromstring(fragment_html, create_parent="div").iter():
+        attributes = sorted(
+            (name, re.sub(r"\s|;$", "", value) if name == "style" else value)
+            for name, value in element.attrib.items()
+        )
+        found.append(
+            (
+                str(element.tag),
+                attributes,
+                (element.text or "").strip(),
+                (element.tail or "").strip(),
+            )
+        )
+    return found
+
+
+@pytest.mark.parametrize("source", [CONSTRUCTS_SOURCE, LEAFLET_SOURCE], ids=lambda p: p.stem)
+def test_clean_keeps_everything_pandoc_writes_for_a_checked_source(source: Path) -> None:
+    """The backstop removes nothing from a real document: no words, no structure lost."""
+    document = load(source)
+    raw = fragment.enhance(pandoc.to_html(document.ast, source))
+    assert _structure(sanitize.clean(raw)) == _structure(raw)
