@@ -127,21 +127,24 @@ def plan(paths: Sequence[Path], default: Path) -> list[Job]:
                 category="usage",
             )
     unique = list({job.source.resolve(): job for job in jobs}.values())
+    # Compare every file each source would write: "leaflet.md" makes
+    # "leaflet-large-print.pdf", which is also "leaflet-large-print.md"'s PDF.
     seen: dict[Path, Path] = {}
     for job in unique:
-        target = job.folder / job.source.stem
-        if target in seen:
-            raise PipelineError(
-                Diagnostic(
-                    Location(job.source),
-                    Severity.ERROR,
-                    "usage.duplicate-output",
-                    f"would write the same files as {display_path(seen[target])} "
-                    f"({target}.*); rename one of them",
-                ),
-                category="usage",
-            )
-        seen[target] = job.source
+        for fmt in FORMATS.values():
+            target = job.folder / (job.source.stem + fmt.suffix)
+            if target in seen and seen[target] != job.source:
+                raise PipelineError(
+                    Diagnostic(
+                        Location(job.source),
+                        Severity.ERROR,
+                        "usage.duplicate-output",
+                        f"would write {target}, as {display_path(seen[target])} does; "
+                        "rename one of them",
+                    ),
+                    category="usage",
+                )
+            seen[target] = job.source
     return unique
 
 

@@ -278,10 +278,6 @@ def test_two_sources_that_would_write_the_same_file(tmp_path: Path) -> None:
     assert written(tmp_path / "out") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.plan compares file stems, not output names: see the diff for the lead",
-)
 def test_an_edition_name_that_another_source_takes(tmp_path: Path) -> None:
     # leaflet.md's large print and leaflet-large-print.md's PDF are both
     # leaflet-large-print.pdf.

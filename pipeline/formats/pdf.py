@@ -152,4 +152,3 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
         _LOG.warning("%s: %s", document.path, message)
     rights = document.meta.rights
     return pdftags.repair(pdf, {"dc:rights": rights} if rights else None)
-
