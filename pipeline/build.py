@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,8 +287,17 @@ def build(
                 else:
                     tasks.append(pool.submit(render_task, document, task, context))
             pending.append((job, document, tasks))
-        for job, document, tasks in pending:
-            _finish(job, document, tasks, formats, out_dir, report, manifest, env, notify)
+        collected = [
+            (job, document, _collect(job, tasks, report, notify))
+            for job, document, tasks in pending
+        ]
+        # Write only once every document has rendered, so that an interrupted
+        # or crashed build (Ctrl-C, kill, a bug) leaves the output folder as it
+        # was; and let no signal cut the writing itself short.
+        with _signals_deferred():
+            for job, document, rendered in collected:
+                if rendered is not None:
+                    _write(job, document, rendered, formats, out_dir, report, manifest, env)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -335,18 +347,10 @@ def _warm_up() -> None:
     from pipeline.formats import pdf  # noqa: F401
 
 
-def _finish(
-    job: Job,
-    document: Document,
-    tasks: list[Any],
-    formats: Sequence[Format],
-    out_dir: Path,
-    report: Report,
-    manifest: incremental.Manifest,
-    env: str,
-    notify: Progress,
-) -> None:
-    """Collect a document's renders and write them all, or none if one failed."""
+def _collect(
+    job: Job, tasks: list[Any], report: Report, notify: Progress
+) -> dict[str, tuple[bytes, float]] | None:
+    """A document's renders by format, or ``None`` (and the error reported) if one failed."""
     rendered: dict[str, tuple[bytes, float]] = {}
     try:
         for task in tasks:
@@ -355,7 +359,21 @@ def _finish(
                 notify("done", job.source, name)
     except PipelineError as error:
         report.reject(job.source, error)
-        return
+        return None
+    return rendered
+
+
+def _write(
+    job: Job,
+    document: Document,
+    rendered: dict[str, tuple[bytes, float]],
+    formats: Sequence[Format],
+    out_dir: Path,
+    report: Report,
+    manifest: incremental.Manifest,
+    env: str,
+) -> None:
+    """Write a document's renders, each atomically, and record them in the manifest."""
     started = time.perf_counter()
     written: dict[Path, bytes] = {}
     for fmt in formats:  # registry order, whatever order the work finished in
@@ -373,6 +391,30 @@ def _finish(
         written,
         [d for d in report.diagnostics if d.location.path == job.source],
     )
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C and ``kill`` (SIGINT, SIGTERM) until the block is done, then deliver them.
+
+    Writing the outputs takes milliseconds; cut short, it would leave some
+    documents new and some old. Only the main thread can set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    deferred = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        number: signal.signal(number, lambda n, _f: received.append(n)) for number in deferred
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for held in dict.fromkeys(received):
+            signal.raise_signal(held)
 
 
 TEMPORARY_PREFIX = ".clearleaf-tmp-"

@@ -147,7 +147,7 @@ def build(
     report = _run(
         run,
         show_traceback,
-        "interrupted; outputs already written are complete, nothing else changed",
+        "interrupted; no output was changed, or all were written whole",
     )
     live.clear()
     for diagnostic in report.diagnostics:

@@ -667,11 +667,6 @@ def test_interrupted_build_leaves_the_output_folder_as_it_was(
     assert snapshot(out) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with --jobs, build._finish writes each document as soon as its renders are in: "
-    "see the diff for the lead",
-)
 def test_interrupted_parallel_build_leaves_the_output_folder_as_it_was(tmp_path: Path) -> None:
     before, out, output = interrupted_build(tmp_path, "SIGINT", jobs=2)
     assert output.endswith("exit 130"), output

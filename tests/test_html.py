@@ -264,9 +264,7 @@ BREAKAGES: list[tuple[str, Callable[[str], str]]] = [
     ("title:", lambda t: re.sub(r"<title>.*?</title>", "<title> </title>", t)),
     (
         "skip-link:",
-        lambda t: replace_once(
-            t, 'MedicalWebPage">\n', 'MedicalWebPage">\n<a href="/">Home</a>\n'
-        ),
+        lambda t: replace_once(t, 'MedicalWebPage">\n', 'MedicalWebPage">\n<a href="/">Home</a>\n'),
     ),
     ("skip-link:", lambda t: replace_once(t, 'href="#main"', 'href="#top"')),
     ("landmarks:", lambda t: replace_once(t, '<nav class="toc"', '<div class="toc"')),

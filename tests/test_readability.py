@@ -399,9 +399,7 @@ def test_simple_text_passes(tmp_path: Path) -> None:
     document = load(write(tmp_path, body))
     assert measured(document).reading_age <= 11
     assert not [d for d in run_checks(document) if d.code == CODE]
-    assert "(target 11: not compared: too few sentences)" in "\n".join(
-        readability.report(document)
-    )
+    assert "(target 11: not compared: too few sentences)" in "\n".join(readability.report(document))
     many = load(write(tmp_path, body * 11))
     assert "(target 11: met)" in "\n".join(readability.report(many))
 
