@@ -36,6 +36,25 @@ EXIT_INTERRUPTED = 130
 _STRICT_HELP = "Treat warnings as errors: a document with any warning fails"
 
 
+# Options that build and watch share, declared once.
+_FORMAT_OPTION = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Build only this format; repeat for several. Default: all.",
+)
+_OUT_OPTION = click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Folder for the outputs.",
+)
+
+
 class _EchoHandler(logging.Handler):
     """Show the pipeline's warnings on standard error, one line each."""
 
@@ -61,22 +80,8 @@ def cli() -> None:
 
 @cli.command(short_help="Check, then build documents in every format.")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(list(FORMATS)),
-    help="Build only this format; repeat for several. Default: all.",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Folder for the outputs.",
-)
+@_FORMAT_OPTION
+@_OUT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and a summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written and its time.")
 @click.option("--strict", is_flag=True, help=_STRICT_HELP + " and none of it is written.")
@@ -333,22 +338,8 @@ def _internal_error(error: Exception, show_traceback: bool) -> NoReturn:
 
 @cli.command(short_help="Rebuild whenever a source, image or style changes.")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Folder for the outputs.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(list(FORMATS)),
-    help="Build only this format; repeat for several. Default: all.",
-)
+@_OUT_OPTION
+@_FORMAT_OPTION
 @click.option(
     "--interval", type=float, default=0.5, show_default=True, help="Seconds between looks."
 )

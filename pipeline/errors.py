@@ -50,6 +50,18 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
 
+    def as_dict(self, path: str | None = None) -> dict[str, object]:
+        """The diagnostic as plain data, for reports and the build manifest."""
+        location = self.location
+        return {
+            "path": str(location.path) if path is None else path,
+            "line": location.line,
+            "column": location.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
 
 class PipelineError(Exception):
     """A problem that stops a document from building.

@@ -128,7 +128,7 @@ class Manifest:
                 **kept_outputs,
                 **{str(p): hashlib.sha256(d).hexdigest() for p, d in outputs.items()},
             },
-            diagnostics=[_diagnostic(d) for d in diagnostics],
+            diagnostics=[d.as_dict() for d in diagnostics],
         )
 
     def save(self) -> None:
@@ -139,18 +139,6 @@ class Manifest:
             return
         data = {"sources": {key: vars(entry) for key, entry in sorted(self.entries.items())}}
         write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
-
-
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
-    location = diagnostic.location
-    return {
-        "path": str(location.path),
-        "line": location.line,
-        "column": location.column,
-        "severity": diagnostic.severity.value,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-    }
 
 
 def diagnostics(entry: Entry) -> list[Diagnostic]:

@@ -17,22 +17,10 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.build import Report
-from pipeline.errors import Diagnostic, Severity, display_path
+from pipeline.errors import Severity, display_path
 
 #: Bumped when a key changes meaning or disappears.
 SCHEMA = 1
-
-
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
-    location = diagnostic.location
-    return {
-        "path": display_path(location.path),
-        "line": location.line,
-        "column": location.column,
-        "severity": diagnostic.severity.value,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-    }
 
 
 def _readability(report: Report, source: Path) -> dict[str, Any] | None:
@@ -81,7 +69,7 @@ def to_dict(report: Report, command: str, sources: Sequence[Path], strict: bool)
                     for output in report.outputs
                     if output.source == source
                 ],
-                "diagnostics": [_diagnostic(d) for d in diagnostics],
+                "diagnostics": [d.as_dict(display_path(d.location.path)) for d in diagnostics],
                 "readability": _readability(report, source),
                 "seconds": {
                     stage: round(seconds, 4)
