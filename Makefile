@@ -5,7 +5,7 @@
 # One edition of every document: make html, make large-print, ...
 EDITIONS := html pdf large-print print booklet epub txt
 .DELETE_ON_ERROR:
-.PHONY: help all $(EDITIONS) check watch bench test lint clean distclean
+.PHONY: help all $(EDITIONS) check watch bench test lint weasyprint-ffi clean distclean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -30,8 +30,8 @@ STAMP_ALL := $(OUT)/.clearleaf/make-all
 help: ## Show this help
 	@echo "Usage: make TARGET"
 	@echo
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
-	@echo "  EDITION    One edition of every document: $(EDITIONS)"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+	@echo "  EDITION         One edition of every document: $(EDITIONS)"
 
 all: $(STAMP_ALL) ## Build every document in every format into build/
 
@@ -57,6 +57,9 @@ test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftot
 lint: $(SETUP) ## Check style and types
 	$(PY) -m ruff check pipeline tests
 	$(PY) -m mypy
+
+weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)
+	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from pipeline.formats import weasyprint_ffi as f; f.generate()'
 
 clean: ## Remove the built outputs
 	rm -rf $(OUT)

@@ -21,32 +21,62 @@ class Heading:
     text: str
 
 
-def stringify(node: Any) -> str:
-    """The plain text of an inline, a block, or a list of them."""
+def stringify(node: Any, blank: tuple[str, ...] = ()) -> str:
+    """The plain text of an inline, a block, or a list of them.
+
+    Elements of the types in ``blank`` read as a space (code, say, where only
+    the prose counts).
+    """
+    parts: list[str] = []
+    _text(node, parts, blank)
+    return "".join(parts)
+
+
+_SPACES = ("Space", "SoftBreak", "LineBreak")
+
+
+def _text(node: Any, parts: list[str], blank: tuple[str, ...]) -> None:
+    """Append the plain text of ``node`` to ``parts`` (see :func:`stringify`)."""
+    # One list of parts joined once: joining at every level copies the text
+    # of a long document once per level of nesting.
     if isinstance(node, list):
-        return "".join(stringify(item) for item in node)
+        for item in node:
+            if isinstance(item, dict):
+                # Words and spaces, most of any text, without a call each.
+                kind = item.get("t")
+                if kind == "Str" and kind not in blank:
+                    parts.append(str(item.get("c")))
+                    continue
+                if kind in _SPACES and kind not in blank:
+                    parts.append(" ")
+                    continue
+            _text(item, parts, blank)
+        return
     if not isinstance(node, dict):
-        return ""
+        return
     kind = node.get("t")
     content: Any = node.get("c")
-    if kind == "Str":
-        return str(content)
-    if kind in ("Space", "SoftBreak", "LineBreak"):
-        return " "
-    if kind in ("Code", "Math"):
-        return str(content[1])
-    if kind in ("RawInline", "RawBlock", "Note"):
-        return ""
-    if kind == "Quoted":
+    if kind in blank:
+        parts.append(" ")
+    elif kind == "Str":
+        parts.append(str(content))
+    elif kind in _SPACES:
+        parts.append(" ")
+    elif kind in ("Code", "Math"):
+        parts.append(str(content[1]))
+    elif kind in ("RawInline", "RawBlock", "Note"):
+        return
+    elif kind == "Quoted":
         quotes = ("\u201c", "\u201d") if content[0]["t"] == "DoubleQuote" else ("\u2018", "\u2019")
-        return quotes[0] + stringify(content[1]) + quotes[1]
-    if kind in ("Link", "Image", "Span", "Cite"):
-        return stringify(content[1])
-    if kind == "Header":
-        return stringify(content[2])
-    if isinstance(content, list):
-        return stringify(content)
-    return ""
+        parts.append(quotes[0])
+        _text(content[1], parts, blank)
+        parts.append(quotes[1])
+    elif kind in ("Link", "Image", "Span", "Cite"):
+        _text(content[1], parts, blank)
+    elif kind == "Header":
+        _text(content[2], parts, blank)
+    elif isinstance(content, list):
+        _text(content, parts, blank)
 
 
 def is_comment(node: Node) -> bool:
@@ -69,6 +99,59 @@ def strip_comments(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: strip_comments(item) for key, item in value.items()}
     return value
+
+
+def walk(value: Any, citations: bool = True) -> Iterator[Node]:
+    """Every AST element (block or inline) inside ``value``, in document order.
+
+    An element is an object with a type (``"t"``); its content (``"c"``) is
+    walked. The only other objects pandoc writes in a body are the records of
+    a ``Cite``, whose prefix and suffix hold elements too; ``citations=False``
+    leaves them out, as pandoc renders a citation from the text it keeps beside
+    them (the second item of the ``Cite``), so they reach no edition.
+    """
+    # A stack of iterators, not recursion: a recursive generator costs a frame
+    # per level and per item, which a 200-page document turns into seconds;
+    # and a stack of values would push every string of the tree too.
+    stack: list[Iterator[Any]] = [iter((value,))]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, dict):
+                if "t" in item:
+                    yield item
+                    content = item.get("c")
+                    if isinstance(content, list):
+                        stack.append(iter(content))
+                        break
+                    if isinstance(content, dict):
+                        stack.append(iter((content,)))
+                        break
+                elif citations:
+                    stack.append(iter(list(item.values())))
+                    break
+            elif isinstance(item, list):
+                stack.append(iter(item))
+                break
+        else:
+            stack.pop()
+
+
+class Elements:
+    """The elements inside a value, from one :func:`walk`: in document order and by type."""
+
+    def __init__(self, value: Any, citations: bool = True) -> None:
+        self.nodes: list[Node] = list(walk(value, citations))
+        self._by_type: dict[str, list[Node]] = {}
+        for node in self.nodes:
+            kind = node["t"]
+            if isinstance(kind, str):
+                self._by_type.setdefault(kind, []).append(node)
+
+    def of_type(self, *kinds: str) -> list[Node]:
+        """The elements of the types ``kinds``, in document order."""
+        if len(kinds) == 1:
+            return list(self._by_type.get(kinds[0], ()))
+        return [node for node in self.nodes if node["t"] in kinds]
 
 
 def iter_blocks(blocks: list[Node]) -> Iterator[Node]:
@@ -127,15 +210,7 @@ def image_alts(value: Any, informative_only: bool = False) -> list[str]:
 
 def image_sources(value: Any) -> list[str]:
     """The address of every image, in document order."""
-    found: list[str] = []
-    if isinstance(value, list):
-        for item in value:
-            found.extend(image_sources(item))
-    elif isinstance(value, dict):
-        if value.get("t") == "Image":
-            found.append(str(value["c"][2][0]))
-        found.extend(image_sources(value.get("c")))
-    return found
+    return [str(node["c"][2][0]) for node in walk(value, citations=False) if node["t"] == "Image"]
 
 
 def has_notes(value: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import gc
 import os
 import signal
 import tempfile
@@ -166,32 +167,48 @@ def resolve_formats(names: Iterable[str]) -> list[Format]:
     return [fmt for name, fmt in FORMATS.items() if not wanted or name in wanted]
 
 
-def inspect(source: Path, report: Report, strict: bool = False) -> Document | None:
-    """Load ``source`` and run the source checks, recording every diagnostic in ``report``.
+def read(source: Path, report: Report, html: bool = False) -> Document | None:
+    """Load ``source``, or record why it cannot be read in ``report`` and return ``None``.
 
-    Returns the document when it may be published: it could be read, and no
-    check found an error (nor, under ``strict``, a warning). Otherwise the
-    source is added to ``report.failed`` and ``None`` returned.
+    ``html``: the caller will need the body's HTML (see :func:`pipeline.document.load`).
     """
     timings = report.timings.setdefault(source, {})
     started = time.perf_counter()
     try:
-        document = document_module.load(source)
+        document = document_module.load(source, html=html)
     except PipelineError as error:
         report.reject(source, error)
         return None
     finally:
         timings["read"] = time.perf_counter() - started
     report.documents[source] = document
+    return document
+
+
+def verdict(document: Document, report: Report, strict: bool = False) -> bool:
+    """Run the source checks on ``document``, recording every diagnostic in ``report``.
+
+    True when it may be published: no check found an error (nor, under
+    ``strict``, a warning). Otherwise the source is added to ``report.failed``.
+    """
     started = time.perf_counter()
     found = [*document.diagnostics, *a11y.run_checks(document)]
-    timings["check"] = time.perf_counter() - started
+    report.timings[document.path]["check"] = time.perf_counter() - started
     report.diagnostics.extend(found)
     blocking = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if any(diagnostic.severity in blocking for diagnostic in found):
-        report.failed.append(source)
-        return None
-    return document
+        report.failed.append(document.path)
+        return False
+    return True
+
+
+def inspect(source: Path, report: Report, strict: bool = False) -> Document | None:
+    """Load ``source`` and run the source checks (:func:`read`, then :func:`verdict`).
+
+    Returns the document when it may be published, otherwise ``None``.
+    """
+    document = read(source, report)
+    return document if document is not None and verdict(document, report, strict) else None
 
 
 def check(sources: Sequence[Path], strict: bool = False) -> Report:
@@ -221,15 +238,37 @@ def _groups(formats: Sequence[Format]) -> list[list[str]]:
     return tasks
 
 
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Let the garbage collector run rarely while formats render.
+
+    Laying out pages allocates millions of short-lived objects; with Python's
+    default thresholds the collector runs thousands of times and each full
+    pass walks every object alive, the document and the libraries included
+    (a tenth of a long document's render time). Objects that exist before the
+    render are frozen out of its passes; cycles made during it are still
+    collected, in larger batches.
+    """
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
+
 def render_task(
     document: Document, names: list[str], context: Context
 ) -> list[tuple[str, bytes, float]]:
     """Render ``document`` in the formats ``names``: one task, run in a worker process."""
     rendered = []
-    for name in names:
-        started = time.perf_counter()
-        data = FORMATS[name].render(document, context)
-        rendered.append((name, data, time.perf_counter() - started))
+    with _few_collections():
+        for name in names:
+            started = time.perf_counter()
+            data = FORMATS[name].render(document, context)
+            rendered.append((name, data, time.perf_counter() - started))
     return rendered
 
 
@@ -260,32 +299,56 @@ def build(
     manifest = incremental.Manifest(out_dir)
     env = incremental.environment(context, strict)
     notify = progress or (lambda event, source, name: None)
-    pool = _pool(jobs)
+    # Up-to-date documents are known before any work starts, so that the pool
+    # is sized to the work there is (and not started at all for none).
+    entries = {
+        job.source: None if force else manifest.current(job.source, names, env) for job in planned
+    }
+    stale = sum(entry is None for entry in entries.values())
+    groups = _groups(formats)
+    from_html = any(fmt.from_html for fmt in formats)
+    paged = [task for task in groups if any(FORMATS[name].paged for name in task)]
+    # With paged formats, the workers lay out pages (the slow part) and this
+    # process reads, checks and renders the rest meanwhile; without, the
+    # workers take everything.
+    offloaded = paged or groups
+    pool = _pool(min(jobs, stale * len(offloaded)) if jobs > 1 else 0, warm=bool(paged))
     pending: list[tuple[Job, Document, list[Any]]] = []
     try:
         for job in planned:
-            entry = None if force else manifest.current(job.source, names, env)
+            entry = entries[job.source]
             if entry is not None:
                 # Up to date: say again what its last build said, render nothing.
                 report.diagnostics.extend(incremental.diagnostics(entry))
                 report.skipped.append(job.source)
                 notify("skip", job.source, "")
                 continue
-            document = inspect(job.source, report, strict)
+            document = read(job.source, report, html=from_html)
             if document is None:
                 continue
-            if any(
-                name in ("html", "pdf", "large-print", "print", "booklet", "epub") for name in names
-            ):
-                _ = document.body_html  # once, here, rather than in every worker
             tasks: list[Any] = []
-            for task in _groups(formats):
-                for name in task:
-                    notify("start", job.source, name)
-                if pool is None:
-                    tasks.append(_Done(_run(render_task, document, task, context)))
-                else:
+            if pool is not None:
+                try:
+                    if from_html:
+                        _ = document.body_html  # once, here, rather than in every worker
+                except PipelineError as error:
+                    report.reject(job.source, error)
+                    continue
+                # Started before the checks, which run here meanwhile; if
+                # they fail the document, its renders are dropped unwritten.
+                for task in offloaded:
+                    for name in task:
+                        notify("start", job.source, name)
                     tasks.append(pool.submit(render_task, document, task, context))
+            if not verdict(document, report, strict):
+                for future in tasks:
+                    future.cancel()
+                continue
+            for task in groups:
+                if pool is None or task not in offloaded:
+                    for name in task:
+                        notify("start", job.source, name)
+                    tasks.append(_Done(_run(render_task, document, task, context)))
             pending.append((job, document, tasks))
         collected = [
             (job, document, _collect(job, tasks, report, notify))
@@ -324,26 +387,29 @@ def _run(function: Callable[..., Any], *args: Any) -> tuple[Any, BaseException |
         return None, error
 
 
-def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    """Worker processes for ``jobs`` above 1, started at once and warming up.
+def _pool(workers: int, warm: bool) -> concurrent.futures.ProcessPoolExecutor | None:
+    """``workers`` worker processes (none for 0), started at once.
 
-    Each worker loads WeasyPrint while the parent parses and checks the
-    sources, so that the slowest start-up costs overlap.
+    With ``warm``, each worker loads WeasyPrint as it starts, while this
+    process reads and checks the sources, so that the slowest start-up costs
+    overlap.
     """
-    if jobs <= 1:
+    if workers < 1:
         return None
     import multiprocessing
 
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_warm_up if warm else None,
     )
-    for _ in range(jobs):
+    for _ in range(workers):
         pool.submit(int)  # start every worker now, not at the first real task
     return pool
 
 
 def _warm_up() -> None:
-    """Load the PDF renderer (WeasyPrint and its libraries) in a fresh worker."""
+    """Load the page renderer (WeasyPrint and its libraries) in a fresh worker."""
     from pipeline.formats import pdf  # noqa: F401
 
 

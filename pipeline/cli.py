@@ -12,6 +12,7 @@ stopped it reading a source on standard error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -429,6 +430,31 @@ def list_checks() -> None:
         click.echo(f"{item.code:<24} {item.severity.value:<8} {item.description}")
 
 
-def main() -> None:
-    """Run the command line."""
-    cli(prog_name="python -m pipeline")
+def main() -> NoReturn:
+    """Run the command line, then end the process at once.
+
+    Every output and the manifest are written and closed by then, so the
+    interpreter's own teardown (freeing every object, joining idle threads)
+    would only add a tenth of a second to each run; the process exits with
+    the command's status as soon as its messages are flushed.
+    """
+    try:
+        cli(prog_name="python -m pipeline")
+        code = 0
+    except SystemExit as done:
+        code = _status(done.code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe (``| head``): nobody reads
+            stream.flush()
+    os._exit(code)
+
+
+def _status(code: object) -> int:
+    """The exit status ``sys.exit(code)`` would give."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1

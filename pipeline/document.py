@@ -50,6 +50,16 @@ class Document:
     #: Rendered outputs by format name, so that an edition built from another
     #: (the booklet from the leaflet) does not render it twice.
     renders: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    #: The body's HTML as pandoc renders it from the Markdown, and pandoc's
+    #: JSON of the parsed body, to check the AST is still that (see
+    #: :class:`pipeline.pandoc.EarlyHTML`); used once by :attr:`body_html`.
+    early_html: tuple[pandoc.EarlyHTML, str] | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # For worker processes: a background pandoc run stays with this process.
+        state = dict(self.__dict__)
+        state["early_html"] = None
+        return state
 
     @property
     def stem(self) -> str:
@@ -83,12 +93,27 @@ class Document:
     @functools.cached_property
     def body_html(self) -> str:
         """The body as an HTML5 fragment, shared by the HTML, EPUB and PDF formats."""
+        early, self.early_html = self.early_html, None
+        html = early[0].result(self.ast, early[1]) if early is not None else None
+        if html is None:
+            html = pandoc.to_html(self.ast, self.path)
         # nh3 last: whatever the checks in load() missed cannot reach a page.
-        return sanitize.clean(fragment.enhance(pandoc.to_html(self.ast, self.path)))
+        return sanitize.clean(fragment.enhance(html))
 
 
-def load(path: Path) -> Document:
+#: From this length of body on, :func:`load` asked for the HTML starts it in
+#: parallel with the parse. On a short text the second pandoc run takes a few
+#: hundredths of a second, less than what starting it early takes from the
+#: other work of a build running at the same time.
+EARLY_HTML_BYTES = 64 * 1024
+
+
+def load(path: Path, html: bool = False) -> Document:
     """Read, validate and parse the source at ``path``.
+
+    With ``html``, for a caller that will need the body's HTML
+    (:attr:`Document.body_html`), a long body's is started at once, in
+    parallel with the parse.
 
     Refuses, with the line where it can: a file that is empty, not text, not
     UTF-8 or beyond a limit (:mod:`pipeline.limits`); bad front matter; a YAML
@@ -108,16 +133,35 @@ def load(path: Path) -> Document:
     front, body, first_line = _split_front_matter(text, path)
     raw, key_lines = _load_yaml(front, path, first_line)
     meta = validate(raw, path, key_lines, first_line)
-    tree, diagnostics = pandoc.parse(body, path)
+    early = pandoc.EarlyHTML(body, path) if html and len(body) >= EARLY_HTML_BYTES else None
+    try:
+        parsed, diagnostics = pandoc.parse_json(body, path)
+        tree = _body(pandoc.decode(parsed, path), diagnostics, path, body)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    images = assets.resolve_images(image_sources(tree["blocks"]), path.parent, path, text)
+    return Document(
+        path=path,
+        meta=meta,
+        ast=tree,
+        text=text,
+        images=images,
+        diagnostics=diagnostics,
+        early_html=(early, parsed) if early is not None else None,
+    )
+
+
+def _body(
+    tree: dict[str, Any], diagnostics: list[Diagnostic], path: Path, body: str
+) -> dict[str, Any]:
+    """The parsed body, checked, without comments, and sanitised."""
     _check_notes(diagnostics, path)
     limits.check_nesting(tree, path, body)
     _check_body_metadata(tree, path, body)
     tree = strip_comments(tree)
-    tree = sanitize.check(tree, path, body)
-    images = assets.resolve_images(image_sources(tree["blocks"]), path.parent, path, text)
-    return Document(
-        path=path, meta=meta, ast=tree, text=text, images=images, diagnostics=diagnostics
-    )
+    return sanitize.check(tree, path, body)
 
 
 def _read(path: Path) -> bytes:

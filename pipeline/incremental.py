@@ -33,6 +33,9 @@ _TOOLS = (
     "pikepdf",
     "segno",
     "fontpkg-atkinson-hyperlegible",
+    "fontpkg-ibm-plex-sans-arabic",
+    "manimgx-fonts",
+    "fonttools",
 )
 
 

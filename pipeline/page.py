@@ -19,6 +19,34 @@ from pipeline.document import Document
 #: Editions printed on paper: their back panel carries a QR code to the web version.
 PRINTED = ("pdf", "large-print", "print")
 
+#: Languages written right to left (CLDR's character order): Arabic, Hebrew
+#: (and its old code iw), Persian, Urdu, Yiddish (and ji), Pashto, Sindhi,
+#: Uyghur, Dhivehi, Central Kurdish, Kashmiri, Syriac, Aramaic, N'Ko,
+#: Mazanderani, Southern Kurdish, Northern Luri and Balochi.
+RTL_LANGUAGES = frozenset(
+    {
+        "ar", "he", "iw", "fa", "ur", "yi", "ji", "ps", "sd", "ug",
+        "dv", "ckb", "ks", "syr", "arc", "nqo", "mzn", "sdh", "lrc", "bal",
+    }
+)  # fmt: skip
+#: Scripts written right to left (ISO 15924), for tags that name one: ``pa-Arab``.
+RTL_SCRIPTS = frozenset(
+    {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr", "yezi"}
+)
+
+
+def direction(lang: str) -> str:
+    """The base direction of text in ``lang`` (a BCP 47 tag): ``"rtl"`` or ``"ltr"``.
+
+    A script subtag decides (``pa-Arab`` is right to left, ``ku-Latn`` left to
+    right); otherwise the language does (``ar-EG`` is right to left).
+    """
+    subtags = lang.lower().split("-")
+    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
+
 
 def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
     """A nested ordered list linking to the document's sections."""
@@ -159,12 +187,41 @@ def microdata(document: Document) -> str:
     return "\n".join(items)
 
 
+def _language_of(lang: str) -> str:
+    """``lang`` and ``dir`` attributes for the document's text inside the page's English parts.
+
+    Empty for an English document, whose text needs no marking there.
+    """
+    if english(lang):
+        return ""
+    marked = f' lang="{html.escape(lang)}"'
+    return marked + (' dir="rtl"' if direction(lang) == "rtl" else "")
+
+
+def english(lang: str) -> bool:
+    """Whether ``lang`` (a BCP 47 tag) is English, the language of the page's own words."""
+    return lang.lower().split("-")[0] == "en"
+
+
+def _ui_lang(lang: str) -> str:
+    """The attributes that mark the page's own words as English (WCAG 3.1.2).
+
+    In a right-to-left document they are also set left to right.
+    """
+    if english(lang):
+        return ""
+    return ' lang="en"' + (' dir="ltr"' if direction(lang) == "rtl" else "")
+
+
 def fields(document: Document, current: str) -> dict[str, str]:
     """The template fields for ``document`` rendered as format ``current``, HTML-escaped."""
     meta = document.meta
     subtitle = f'<p class="subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else ""
     return {
         "lang": html.escape(meta.lang),
+        # The page's base direction; left to right is the default, so only
+        # right-to-left is written (HTML, section 3.2.6.4, the dir attribute).
+        "dir": ' dir="rtl"' if direction(meta.lang) == "rtl" else "",
         "title": html.escape(meta.title),
         "subtitle": subtitle,
         "description": html.escape(meta.description),
@@ -176,7 +233,9 @@ def fields(document: Document, current: str) -> dict[str, str]:
         "generator": f"clearleaf {__version__}",
         "toc": toc(document.headings),
         # The template's own words are English (WCAG 3.1.2, language of parts).
-        "ui_lang": "" if meta.lang.lower().split("-")[0] == "en" else ' lang="en"',
+        "ui_lang": _ui_lang(meta.lang),
+        # The document's words inside those English parts (the title in "About this e-book").
+        "doc_lang": _language_of(meta.lang),
         "body": document.body_html,
         "contact": contact_panel(document),
         "formats": formats_panel(document, current),

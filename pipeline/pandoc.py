@@ -12,13 +12,13 @@ returned, never lost in a logger nobody reads.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import json
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
-
-import pypandoc
 
 from pipeline import limits
 from pipeline.errors import Diagnostic, Location, PipelineError, Severity, input_error
@@ -42,10 +42,24 @@ _HEAP_EXHAUSTED = "Heap exhausted"
 _POSITION = re.compile(r" at line (?P<line>\d+) column (?P<column>\d+)")
 
 
+@functools.cache
+def executable() -> str:
+    """The pandoc binary pypandoc finds (the one pypandoc-binary ships).
+
+    pypandoc is imported here, when pandoc is first needed, not with this
+    module: it loads the standard library's whole HTTP stack, which a worker
+    process that only lays out pages never uses.
+    """
+    import pypandoc
+
+    path: str = pypandoc.get_pandoc_path()
+    return path
+
+
 def command(source_format: str, target_format: str) -> list[str]:
     """The pandoc command line reading ``source_format`` and writing ``target_format``."""
     return [
-        pypandoc.get_pandoc_path(),
+        executable(),
         # The runtime's heap limit; it must come first, outside pandoc's own options.
         "+RTS",
         f"-M{limits.PANDOC_MEMORY_MB}m",
@@ -128,13 +142,57 @@ def _tool_error(path: Path, message: str) -> PipelineError:
 
 def parse(markdown: str, path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Parse Markdown into pandoc's JSON AST."""
-    output, diagnostics = _run(markdown, "json", READER, path)
+    output, diagnostics = parse_json(markdown, path)
+    return decode(output, path), diagnostics
+
+
+def parse_json(markdown: str, path: Path) -> tuple[str, list[Diagnostic]]:
+    """Parse Markdown into pandoc's JSON AST, as the JSON text pandoc writes."""
+    return _run(markdown, "json", READER, path)
+
+
+def decode(output: str, path: Path) -> dict[str, Any]:
+    """The AST in pandoc's JSON text."""
     try:
         ast: dict[str, Any] = json.loads(output)
     except RecursionError:
         # Deeper than Python's own parser goes: far beyond limits.MAX_NESTING.
         raise limits.nesting_error(path) from None
-    return ast, diagnostics
+    return ast
+
+
+class EarlyHTML:
+    """The body's HTML, rendered straight from the Markdown while it is being parsed.
+
+    Pandoc writes the same HTML from the Markdown as from the AST it parses
+    it into, so when loading leaves that AST as pandoc gave it (no comment
+    stripped, nothing sanitised away), this is the body's HTML without a
+    second pandoc run after the parse: on a long document a few tenths of a
+    second that a build would otherwise wait for before laying out pages.
+    Pandoc runs in the background (a separate process, in parallel).
+    """
+
+    def __init__(self, markdown: str, path: Path) -> None:
+        self.path = path
+        self._future = _background().submit(_run, markdown, "html5", READER, path)
+
+    def result(self, ast: dict[str, Any], parsed: str) -> str | None:
+        """The HTML if ``ast`` is still the one in ``parsed`` (pandoc's JSON), else ``None``."""
+        try:
+            output, _ = self._future.result()
+        except PipelineError:
+            return None  # the AST's own run will say what is wrong
+        return output if ast == decode(parsed, self.path) else None
+
+    def cancel(self) -> None:
+        """Not needed after all: stop waiting for it."""
+        self._future.cancel()
+
+
+@functools.cache
+def _background() -> concurrent.futures.ThreadPoolExecutor:
+    # A thread waits for each pandoc process; the processes do the work.
+    return concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="pandoc")
 
 
 def to_html(ast: dict[str, Any], path: Path) -> str:
@@ -145,4 +203,6 @@ def to_html(ast: dict[str, Any], path: Path) -> str:
 
 def version() -> str:
     """The version of the pandoc binary in use."""
+    import pypandoc
+
     return ".".join(str(part) for part in pypandoc.get_pandoc_version().split("."))

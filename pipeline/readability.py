@@ -93,7 +93,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pipeline.ast import stringify
+from pipeline.ast import stringify, walk
 
 if TYPE_CHECKING:
     from pipeline.a11y.source import Finding, Source
@@ -288,7 +288,6 @@ def words(text: str) -> list[str]:
 # A full stop, question or exclamation mark or ellipsis, with any closing
 # quotes or brackets, before a space or the end.
 _TERMINATOR = re.compile(rf"[.!?\u2026]+[{_CLOSERS}]*(?=\s|$)")
-_TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
 _INITIAL = re.compile(r"[A-Z]\.\s")
 # Never the end of a sentence: titles before a name, and abbreviations that
 # introduce what follows.
@@ -329,8 +328,8 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return False  # "approx. three", "etc. and so on", "... and then"
     if not match[0].startswith("."):
         return True
-    before = _TOKEN_BEFORE.search(text, 0, match.start())
-    token = before[1].lstrip(_OPENERS) if before else ""
+    before = _token_before(text, match.start())
+    token = before[0].lstrip(_OPENERS) if before else ""
     if token.lower() in _ABBREVIATIONS:
         return False
     if token.lower() in _NUMBER_ABBREVIATIONS and following[0].isdigit():
@@ -338,10 +337,21 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if len(token) == 1 and token.isupper():
         # An initial follows a capitalised word or another initial, starts the
         # text, or comes before another initial: "Dr J. Smith", "by J. K. Smith".
-        previous = _TOKEN_BEFORE.search(text, 0, before.start() if before else 0)
-        initial = previous is None or previous[1][:1].isupper()
+        previous = _token_before(text, before[1] if before else 0)
+        initial = previous is None or previous[0][:1].isupper()
         return not (initial or _INITIAL.match(following))
     return True
+
+
+def _token_before(text: str, end: int) -> tuple[str, int] | None:
+    """The last run of non-space characters in ``text[:end]``, with its offset, if any."""
+    # Not a search for r"\S+\s*$": that tries every offset from the start of
+    # the passage, for every full stop in it.
+    head = text[:end].rstrip()
+    if not head:
+        return None
+    token = head.rsplit(None, 1)[-1]
+    return token, len(head) - len(token)
 
 
 # -- the prose of the body -------------------------------------------------------
@@ -374,9 +384,17 @@ def _readable(value: Any, notes: list[list[Node]]) -> Any:
     return value
 
 
+#: The elements :func:`_readable` may leave out or set aside; it changes nothing else.
+_NOT_READ = ("Note", "Image", "Span")
+
+
 def _inline_text(inlines: list[Node], notes: list[list[Node]]) -> str:
     """The words a reader reads in ``inlines``, spaces collapsed."""
-    return " ".join(stringify(_readable(inlines, notes)).split())
+    # Most passages have none of those: read their text as it is, rather than
+    # copy every passage of a long document first.
+    if any(node["t"] in _NOT_READ for node in walk(inlines)):
+        inlines = _readable(inlines, notes)
+    return " ".join(stringify(inlines).split())
 
 
 def _passages(blocks: Iterable[Node], notes: list[list[Node]]) -> Iterator[str]:
@@ -555,7 +573,9 @@ class _SourceWords:
 
     def __init__(self, masked: str) -> None:
         text = _NOT_TEXT.sub(lambda match: " " * len(match[0]), masked)
-        found = [(_plain(match[0]), match.start()) for match in _WORD.finditer(text)]
+        # _plain() on the whole text: both apostrophes join a word, so its words
+        # and their offsets are the same.
+        found = [(match[0], match.start()) for match in _WORD.finditer(_plain(text))]
         self.words = [word for word, _offset in found]
         self.offsets = [offset for _word, offset in found]
 

@@ -23,17 +23,17 @@ reach a page.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html.parser
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
 
-from pipeline.ast import stringify
+from pipeline.ast import stringify, walk
 from pipeline.errors import PipelineError, input_error
 from pipeline.fragment import NOTES_ID
 
@@ -145,15 +145,19 @@ def check(tree: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
     line found in it is the line in the file.
     """
     finder = _Lines(body)
-    for node in _elements(tree.get("blocks", [])):
+    attributed: list[tuple[dict[str, Any], list[Any]]] = []
+    # What pandoc renders: a citation's records are not (see pipeline.ast.walk).
+    for node in walk(tree.get("blocks", []), citations=False):
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
             _check_raw(node["c"][0], node["c"][1], path, finder)
         if kind in _ATTR_INDEX:
-            _check_attributes(node["c"][_ATTR_INDEX[kind]], path, finder)
+            attr = node["c"][_ATTR_INDEX[kind]]
+            _check_attributes(attr, path, finder)
+            attributed.append((node, attr))
         if kind == "Link":
             _check_link(str(node["c"][2][0]), path, finder)
-    _check_identifiers(tree, path, finder)
+    _check_identifiers(attributed, path, finder)
     return tree
 
 
@@ -172,22 +176,7 @@ def clean(fragment: str) -> str:
     )
 
 
-# -- the walk -----------------------------------------------------------------
-
-
-def _elements(value: Any) -> Iterator[dict[str, Any]]:
-    """Every AST element in document order, without recursion."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            if "t" in item:
-                yield item
-            content = item.get("c")
-            if isinstance(content, list):
-                stack.append(content)
+# -- lines --------------------------------------------------------------------
 
 
 class _Lines:
@@ -196,16 +185,44 @@ class _Lines:
     def __init__(self, body: str) -> None:
         self.body = body
         self.lowered = body.lower()
+        self._newlines = [match.start() for match in re.finditer("\n", body)]
+
+    def line(self, index: int) -> int:
+        """The line of the offset ``index`` into the body."""
+        return bisect.bisect_left(self._newlines, index) + 1
 
     def of(self, needle: str) -> int:
         """The line where the first line of ``needle`` first appears (in any case), or 0."""
         needle = needle.strip().split("\n", 1)[0].lower()
         index = self.lowered.find(needle) if needle else -1
-        return self.body.count("\n", 0, index) + 1 if index >= 0 else 0
+        return self.line(index) if index >= 0 else 0
 
     def matching(self, pattern: re.Pattern[str]) -> list[int]:
         """The lines where ``pattern`` matches, in order."""
-        return [self.body.count("\n", 0, m.start()) + 1 for m in pattern.finditer(self.body)]
+        return [self.line(match.start()) for match in pattern.finditer(self.body)]
+
+    def identifier(self, identifier: str) -> list[int]:
+        """The lines where ``identifier`` is written, ``{#identifier}`` or ``id="identifier"``."""
+        name = re.escape(identifier)
+        pattern = re.compile(rf"[{{\s]#{name}(?=[\s}}])|\bid=[\"']?{name}(?=[\"'\s>])")
+        # A match starts 2, 3 or 4 characters before the identifier ("{#",
+        # "id=", "id=\""): trying the pattern only there finds what a search of
+        # the whole body would, without one for each identifier of the document.
+        starts: set[int] = set()
+        index = self.body.find(identifier)
+        while index >= 0:
+            starts.update((index - 4, index - 3, index - 2))
+            index = self.body.find(identifier, index + 1)
+        found: list[int] = []
+        end = 0
+        for start in sorted(starts):
+            if start < end:
+                continue  # inside the last match, as in a search
+            match = pattern.match(self.body, start)
+            if match:
+                found.append(self.line(start))
+                end = match.end()
+        return found
 
 
 # -- raw HTML -----------------------------------------------------------------
@@ -371,22 +388,20 @@ def _check_link(target: str, path: Path, lines: _Lines) -> None:
 # -- identifiers ----------------------------------------------------------------
 
 
-def _check_identifiers(tree: dict[str, Any], path: Path, lines: _Lines) -> None:
-    """Refuse a repeated or reserved ``{#id}``; move a generated heading id off a reserved one."""
-    attrs = [
-        (node, node["c"][_ATTR_INDEX[node["t"]]])
-        for node in _elements(tree.get("blocks", []))
-        if node["t"] in _ATTR_INDEX
-    ]
+def _check_identifiers(
+    attrs: list[tuple[dict[str, Any], list[Any]]], path: Path, lines: _Lines
+) -> None:
+    """Refuse a repeated or reserved ``{#id}``; move a generated heading id off a reserved one.
+
+    ``attrs`` are the elements that have attributes, with them, in document order.
+    """
     used = {attr[0] for _node, attr in attrs if attr[0]}
     seen: dict[str, dict[str, Any]] = {}
     for node, attr in attrs:
         identifier = attr[0]
         if not identifier:
             continue
-        name = re.escape(identifier)
-        written = rf"[{{\s]#{name}(?=[\s}}])|\bid=[\"']?{name}(?=[\"'\s>])"
-        explicit = lines.matching(re.compile(written))
+        explicit = lines.identifier(identifier)
         reserved = identifier in RESERVED_IDS or bool(_RESERVED_ID.match(identifier))
         if identifier in seen:
             first = seen[identifier]

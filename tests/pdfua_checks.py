@@ -471,10 +471,19 @@ PARAGRAPH_WORDS = 8
 def _tokens(text: str) -> list[str]:
     """``text`` as comparable words: ligatures expanded, hyphenated line breaks joined."""
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    # pdftotext marks right-to-left and left-to-right runs with bidi controls
+    # (U+202A to U+202E), which are not text: they only separate words.
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text)
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1-\2", text)
     words = []
     for word in text.split():
         core = re.sub(r"^\W+|\W+$", "", word)
+        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in core):
+            # When pdftotext reorders right-to-left text it also reverses the
+            # letters of a ligature (one glyph that the PDF maps to several
+            # characters, in logical order: lam-alef is "لا"), and it may set
+            # a vowel mark apart. Such a word is compared as its letters.
+            core = "".join(sorted(c for c in core if not unicodedata.category(c).startswith("M")))
         if core:
             words.append(core)
     return words

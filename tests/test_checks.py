@@ -287,7 +287,7 @@ def test_readme_table_lists_every_check() -> None:
     """The README's table was written from the registry; it must not drift from it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(
-        r"^\| `((?:a11y|meta|readability)\.[a-z0-9-]+)` \| (error|warning) \|", readme, re.M
+        r"^\| `((?:a11y|meta|readability|pdf)\.[a-z0-9-]+)` \| (error|warning) \|", readme, re.M
     )
     assert rows == [(code, check.severity.value) for code, check in ALL_CHECKS.items()]
 

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -410,3 +411,26 @@ def test_language_change_is_tagged(constructs: Built) -> None:
     with pikepdf.open(constructs.path("pdf")) as pdf:
         langs = {str(e.Lang) for e in struct_elements(pdf) if "/Lang" in e}
     assert "fr" in langs
+
+
+# -- fonts: only the project's, by the names the styles use ---------------------
+
+
+def test_fetcher_serves_the_project_fonts_and_nothing_else(tmp_path: Path) -> None:
+    from weasyprint.urls import path2url
+
+    from pipeline import fonts
+    from pipeline.context import STYLES_DIR
+    from pipeline.formats.pdf import _Fetcher
+
+    fetcher = _Fetcher([tmp_path], STYLES_DIR)
+    for name in ("AtkinsonHyperlegible-Regular.ttf", "NotoSansThai.ttf", "NotoEmoji.ttf"):
+        path = fonts.font_file(name)
+        assert path is not None
+        response = fetcher.fetch(path2url(str(STYLES_DIR / "fonts" / name)))
+        assert response.read() == path.read_bytes()
+    # The installed file's own name, another package's font, a path out of the folder.
+    for name in ("NotoSansThai[wght].ttf", "DejaVuSans.ttf", "../../../../etc/passwd"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(path2url(str(STYLES_DIR / "fonts" / name)))
+    assert len(fetcher.refused) == 3

@@ -178,3 +178,12 @@ def test_clean_keeps_everything_pandoc_writes_for_a_checked_source(source: Path)
     document = load(source)
     raw = fragment.enhance(pandoc.to_html(document.ast, source))
     assert _structure(sanitize.clean(raw)) == _structure(raw)
+
+
+def test_a_repeated_identifier_is_found_where_it_is_written(write: Writer) -> None:
+    # Only "{#care}" is the identifier: not the word, nor "#care-home".
+    body = "## Care {#care}\n\nTake care of #care-home {#care-team} visits.\n\n[Again]{#care}\n"
+    assert refusal(write, body) == (
+        "doc.md:14: error source.duplicate-id: identifier 'care' is used twice "
+        "(also by the heading 'Care'); give each its own"
+    )

@@ -2,24 +2,36 @@
 # ruff: noqa: RUF001
 """Legitimate but unusual sources build, and every edition keeps every character of them.
 
-``tests/unusual/`` holds right-to-left text, emoji, combining marks,
-zero-width characters, repeated headings, a byte-order mark and Windows line
-endings; a 10,000-row table and a long booklet are written here at test time.
+``tests/unusual/`` holds right-to-left text, documents in Arabic and Hebrew,
+emoji, combining marks, zero-width characters, repeated headings, a
+byte-order mark and Windows line endings; a 10,000-row table and a long
+booklet are written here at test time. The printed editions set every script
+in a font that has it, and a character no font has is a diagnostic.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
+import subprocess
+import unicodedata
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import lxml.html
+import pikepdf
 import pytest
+from lxml import etree
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTTextLine
 from wellformed import html_problems, xhtml_problems
 
 from pipeline import build as builder
+from pipeline import fonts
 from pipeline.context import Context
+from pipeline.errors import Severity
 
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
 FAST = builder.resolve_formats(["html", "epub", "txt"])
@@ -50,6 +62,8 @@ KEPT = {
         "Footnotes",
         "test it with your elbow",
     ],
+    "arabic.md": ["افحص قدميك كل يوم.", "متى تتصل بنا", "اطلب المساعدة مبكرًا.", "NHS 111"],
+    "hebrew.md": ["בדקו את כפות הרגליים שלכם כל יום.", "מתי להתקשר אלינו"],
     "byte-order-mark.md": ["Check your feet every day."],
     "crlf.md": ["Wash your feet in warm water."],
 }
@@ -97,10 +111,309 @@ def test_unusual_source_prints(name: str, tmp_path: Path) -> None:
 
 
 def test_right_to_left_passages_keep_their_direction(tmp_path: Path) -> None:
+    """In an English document the passages are right to left, the page is not."""
     build(UNUSUAL / "right-to-left.md", tmp_path)
     tree = lxml.html.fromstring((tmp_path / "right-to-left.html").read_bytes())
     marked = {(e.get("lang"), e.get("dir")) for e in tree.xpath("//main//*[@dir]")}
     assert {("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl")} <= marked
+    assert tree.get("dir") is None
+    assert epub_directions(tmp_path / "right-to-left.epub") == {
+        "EPUB/content.xhtml": None,
+        "EPUB/about.xhtml": None,
+        "EPUB/nav.xhtml": None,
+        "spine": None,
+    }
+
+
+# -- right-to-left documents ------------------------------------------------------
+
+OPF = "{http://www.idpf.org/2007/opf}"
+RIGHT_TO_LEFT = ["arabic.md", "hebrew.md"]
+
+
+def epub_directions(epub: Path) -> dict[str, str | None]:
+    """The ``dir`` of each XHTML document's root, and the spine's page progression."""
+    with zipfile.ZipFile(epub) as archive:
+        found: dict[str, str | None] = {
+            name: etree.fromstring(archive.read(name)).get("dir")
+            for name in ("EPUB/content.xhtml", "EPUB/about.xhtml", "EPUB/nav.xhtml")
+        }
+        spine = etree.fromstring(archive.read("EPUB/content.opf")).find(f"{OPF}spine")
+    assert spine is not None
+    found["spine"] = spine.get("page-progression-direction")
+    return found
+
+
+@pytest.mark.parametrize("name", RIGHT_TO_LEFT)
+def test_right_to_left_document_is_right_to_left_on_screen(name: str, tmp_path: Path) -> None:
+    build(UNUSUAL / name, tmp_path)
+    stem = Path(name).stem
+    page = lxml.html.fromstring((tmp_path / f"{stem}.html").read_bytes())
+    assert page.get("dir") == "rtl"
+    # The template's own words are English and run left to right (WCAG 3.1.2).
+    english = page.xpath("//*[@lang='en' or starts-with(@lang, 'en-')]")
+    assert {e.get("id") or e.get("class") for e in english} >= {"toc-heading", "skip-link"}
+    assert [e.get("dir") for e in english] == ["ltr"] * len(english)
+    assert epub_directions(tmp_path / f"{stem}.epub") == {
+        "EPUB/content.xhtml": "rtl",
+        "EPUB/about.xhtml": "rtl",
+        "EPUB/nav.xhtml": "rtl",
+        "spine": "rtl",
+    }
+    with zipfile.ZipFile(tmp_path / f"{stem}.epub") as archive:
+        nav = lxml.html.fromstring(archive.read("EPUB/nav.xhtml"))
+        about = lxml.html.fromstring(archive.read("EPUB/about.xhtml"))
+    assert [(h.get("lang"), h.get("dir")) for h in nav.iter("{*}h1")] == [("en", "ltr")]
+    # The title inside "About this e-book" is the document's, not English.
+    title = about.xpath("//*[local-name()='b']")[0]
+    assert (title.get("dir"), title.text) == ("rtl", load_title(UNUSUAL / name))
+
+
+def load_title(source: Path) -> str:
+    from pipeline.document import load
+
+    return load(source).meta.title
+
+
+def line_edges(pdf: Path, page: int) -> list[tuple[float, float]]:
+    """The left and right edge (points) of each line of text on ``page`` above the footer."""
+    edges = []
+    for layout in extract_pages(pdf, page_numbers=[page - 1]):
+        footer = layout.height * 0.1
+        stack = list(layout)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, LTTextLine):
+                if item.y0 > footer and item.get_text().strip():
+                    edges.append((item.x0, item.x1))
+            elif hasattr(item, "__iter__"):
+                stack.extend(item)
+    return edges
+
+
+def aligned(edges: list[tuple[float, float]]) -> str:
+    """Which side the lines share: "right" when their right edges line up, else "left"."""
+    lefts = Counter(round(left) for left, _ in edges)
+    rights = Counter(round(right) for _, right in edges)
+    return "right" if max(rights.values()) > max(lefts.values()) else "left"
+
+
+@pytest.mark.parametrize("name", RIGHT_TO_LEFT)
+def test_right_to_left_document_prints_right_to_left(name: str, tmp_path: Path) -> None:
+    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    pdf = tmp_path / f"{Path(name).stem}.pdf"
+    # The front panel and the text are aligned right; the back panel, English, left.
+    assert aligned(line_edges(pdf, 1)) == "right"
+    assert aligned(line_edges(pdf, 2)) == "right"
+    assert aligned(line_edges(pdf, 3)) == "left"
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == load_lang(UNUSUAL / name)
+
+
+def test_left_to_right_document_prints_left_to_right(tmp_path: Path) -> None:
+    """The alignment test above can fail: an English page is aligned left."""
+    build(UNUSUAL / "crlf.md", tmp_path, builder.resolve_formats(["pdf"]))
+    assert aligned(line_edges(tmp_path / "crlf.pdf", 2)) == "left"
+
+
+def load_lang(source: Path) -> str:
+    from pipeline.document import load
+
+    return load(source).meta.lang
+
+
+# -- every script printed with a font that has it ------------------------------------
+
+#: For each source, the fallback fonts (PDF font names) that print its other scripts,
+#: and the characters no font of the project has.
+PRINTED_WITH: dict[str, tuple[set[str], set[str]]] = {
+    "arabic.md": ({"IBM-Plex-Sans-Arabic"}, set()),
+    "hebrew.md": ({"Noto-Sans-Hebrew"}, set()),
+    "right-to-left.md": ({"IBM-Plex-Sans-Arabic", "Noto-Sans-Hebrew"}, set()),
+    "combining-marks.md": ({"Noto-Sans", "Noto-Sans-Devanagari", "Noto-Sans-Thai"}, {"ཀ", "ྵ"}),
+    "emoji.md": ({"Noto-Emoji"}, set()),
+}
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    """The names of the fonts a PDF embeds, without subset tag or weight."""
+    names = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                name = str(font.BaseFont).split("+", 1)[-1]
+                names.add(re.sub(r"^Clearleaf-|-Bold$", "", name))
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(PRINTED_WITH))
+def test_every_script_prints_with_a_font_that_has_it(
+    name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    expected_fonts, unprintable = PRINTED_WITH[name]
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        report = build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    boxes = {
+        str(r.args[0])
+        for r in caplog.records
+        if r.name == "weasyprint" and str(r.msg).startswith(".notdef") and r.args
+    }
+    assert boxes == unprintable
+    found = {
+        char
+        for d in report.diagnostics
+        if d.code == "pdf.missing-glyph"
+        for char in re.findall(r'"(.)" \(U\+', d.message)
+    }
+    assert found == unprintable
+    pdf = tmp_path / f"{Path(name).stem}.pdf"
+    assert expected_fonts <= embedded_fonts(pdf)
+    # Every machine may lack these scripts: only the project's fonts are embedded.
+    assert embedded_fonts(pdf) <= {"Atkinson-Hyperlegible", *expected_fonts}
+
+
+def letters(text: str) -> Counter[str]:
+    """The letters of ``text`` outside Latin and ASCII, with their counts, in any order."""
+    return Counter(
+        char for char in text if ord(char) > 0x24F and unicodedata.category(char)[0] == "L"
+    )
+
+
+@pytest.mark.parametrize("name", ["arabic.md", "hebrew.md", "combining-marks.md"])
+def test_printed_text_is_the_text_written(name: str, tmp_path: Path) -> None:
+    """A screen reader reading the PDF gets the letters written, not look-alikes.
+
+    Compared as letters, not words: poppler's pdftotext reorders right-to-left
+    text by itself. Noto Sans Arabic fails this (it builds letters from shared
+    dotless shapes), which is why print uses IBM Plex Sans Arabic.
+    """
+    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    source = (UNUSUAL / name).read_text(encoding="utf-8")
+    unprintable = PRINTED_WITH.get(name, (set(), set()))[1]
+    written = Counter({c: n for c, n in letters(source).items() if c not in unprintable})
+    printed = letters(pdf_text(tmp_path / f"{Path(name).stem}.pdf"))
+    assert {c: n for c, n in printed.items() if c not in unprintable} == written
+
+
+def test_pdf_words_in_other_scripts_survive(tmp_path: Path) -> None:
+    build(UNUSUAL / "combining-marks.md", tmp_path, builder.resolve_formats(["pdf"]))
+    text = pdf_text(tmp_path / "combining-marks.pdf")
+    assert "हिन्दी" in text and "ไทย ภาษา" in text and "Nguyễn" in text
+
+
+FRONT = """\
+---
+title: Help in Your Language
+lang: en-GB
+organisation: Example NHS Foundation Trust
+description: How to ask for help in your language.
+published: 2026-05-01
+next_review: 2028-05-01
+contact:
+  phone: 0300 123 4567
+feedback: Email feet@example.org to tell us what you think.
+sources:
+  - "NICE. Diabetic foot problems: prevention and management (NG19), 2019."
+---
+
+"""
+
+
+def test_a_character_no_font_has_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "unprintable.md"
+    source.write_text(
+        FRONT
+        + "Ask us for this leaflet in your language.\n\n"
+        + "## Chinese\n\n请向我们索取这份传单。\n\n"
+        + "Tick each box ☐ when you have done it.\n\n"
+        + "<!-- 中文: an editor's note is never printed -->\n",
+        encoding="utf-8",
+    )
+    report = builder.check([source])
+    found = [d for d in report.diagnostics if d.code == "pdf.missing-glyph"]
+    assert [(d.location.line, d.location.column, d.severity) for d in found] == [
+        (19, 1, Severity.WARNING),
+        (21, 15, Severity.WARNING),
+    ]
+    assert found[0].message.startswith('"请" (U+8BF7), "向" (U+5411)')
+    assert "no font for this script" in found[0].message
+    assert found[1].message.startswith('"☐" (U+2610) cannot be printed')
+    assert "write it in words" in found[1].message
+    # A warning: the document builds, unless --strict.
+    assert report.exit_code() == 0 and report.exit_code(strict=True) == 1
+    strict = builder.build(
+        [source], builder.resolve_formats(["pdf"]), tmp_path / "strict", strict=True
+    )
+    assert strict.failed == [source]
+    assert not (tmp_path / "strict" / "unprintable.pdf").exists()
+
+
+def test_an_empty_box_the_check_did_not_foresee_is_reported_by_the_renderer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renderer's own report: a character the check took for printable still has no glyph."""
+    source = tmp_path / "hieroglyph.md"
+    source.write_text(FRONT + "Ask us.\n\n## Sign\n\nThe sign 𓀀 is not printable.\n")
+    monkeypatch.setattr(fonts, "printable", lambda char: True)
+    with caplog.at_level(logging.WARNING, logger="pipeline.pdf"):
+        build(source, tmp_path, builder.resolve_formats(["pdf"]))
+    messages = [r.getMessage() for r in caplog.records if r.name == "pipeline.pdf"]
+    assert [m for m in messages if "pdf.missing-glyph" in m] == [
+        f'{source}:19: pdf.missing-glyph: "𓀀" (U+13000) was printed as an empty box; '
+        "write it in words or leave it out"
+    ]
+
+
+# -- fonts on screen --------------------------------------------------------------
+
+
+def font_faces(html: bytes) -> list[str]:
+    """The font families of the page's ``@font-face`` rules, in order."""
+    css = "".join(lxml.html.fromstring(html).xpath("//style/text()"))
+    return re.findall(r'@font-face\s*\{[^}]*font-family:\s*"([^"]+)"', css)
+
+
+def test_screen_editions_carry_only_the_fonts_their_text_uses(tmp_path: Path) -> None:
+    build(UNUSUAL / "crlf.md", tmp_path / "english")
+    build(UNUSUAL / "right-to-left.md", tmp_path / "rtl")
+    build(UNUSUAL / "emoji.md", tmp_path / "emoji")
+    english = (tmp_path / "english" / "crlf.html").read_bytes()
+    assert font_faces(english) == ["Atkinson Hyperlegible"] * 2
+    rtl = (tmp_path / "rtl" / "right-to-left.html").read_bytes()
+    assert font_faces(rtl) == [
+        "Atkinson Hyperlegible",
+        "Atkinson Hyperlegible",
+        "Clearleaf Noto Sans Arabic",
+        "Clearleaf Noto Sans Hebrew",
+    ]
+    # Cut down to the document's characters: tens of kilobytes, not the whole fonts.
+    assert len(rtl) - len(english) < 80_000
+    with zipfile.ZipFile(tmp_path / "rtl" / "right-to-left.epub") as archive:
+        names = sorted(n for n in archive.namelist() if n.endswith(".ttf"))
+        assert names == [
+            "EPUB/style/fonts/AtkinsonHyperlegible-Bold.ttf",
+            "EPUB/style/fonts/AtkinsonHyperlegible-Regular.ttf",
+            "EPUB/style/fonts/NotoSansArabic.ttf",
+            "EPUB/style/fonts/NotoSansHebrew.ttf",
+        ]
+    # Emoji on screen come from the reader's device, in colour.
+    emoji = (tmp_path / "emoji" / "emoji.html").read_bytes()
+    assert "Clearleaf Noto Emoji" not in font_faces(emoji)
+
+
+def test_subset_fonts_are_reproducible() -> None:
+    text = "Ελέγχετε τα πόδια σας"
+    fonts._subset.cache_clear()
+    first = fonts.font_data("NotoSans.ttf", text)
+    fonts._subset.cache_clear()
+    assert fonts.font_data("NotoSans.ttf", text) == first
+    assert len(first) < len(fonts.font_data("NotoSans.ttf", text + "Проверяйте"))
 
 
 def test_repeated_headings_get_their_own_identifiers(tmp_path: Path) -> None:
@@ -177,3 +490,21 @@ def test_a_long_booklet(tmp_path: Path) -> None:
     tree = lxml.html.fromstring((tmp_path / "booklet.html").read_bytes())
     assert len(tree.xpath("//main//h2")) == 30
     assert len(tree.xpath("//nav//a[starts-with(@href, '#section-')]")) == 30
+
+
+def test_pdf_with_fallback_fonts_is_reproducible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint re-saves the variable Noto fonts it embeds; the clock must not get in."""
+    import time
+    import types
+
+    from fontTools.misc import timeTools
+
+    formats = builder.resolve_formats(["pdf"])
+    build(UNUSUAL / "combining-marks.md", tmp_path / "first", formats)
+    later = types.SimpleNamespace(time=lambda: time.time() + 86_400 * 365)
+    monkeypatch.setattr(timeTools, "time", later)
+    build(UNUSUAL / "combining-marks.md", tmp_path / "second", formats)
+    first, second = (tmp_path / d / "combining-marks.pdf" for d in ("first", "second"))
+    assert first.read_bytes() == second.read_bytes()

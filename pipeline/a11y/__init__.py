@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pipeline import readability
+from pipeline import fonts, readability
 from pipeline.a11y import headings, images, links, quality, tables, typography
-from pipeline.a11y.source import Finding, Source, source_of
+from pipeline.a11y.source import Finding, Source, one_walk, source_of
 from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, Severity
 
@@ -131,6 +131,12 @@ CHECKS: dict[str, Check] = {
             "The reading age (SMOG grade + 5) is at most reading_age_target (default 11).",
             readability.reading_age,
         ),
+        Check(
+            "pdf.missing-glyph",
+            Severity.WARNING,
+            "Every character can be printed: some font of the project has it (no empty boxes).",
+            fonts.missing_glyphs,
+        ),
     )
 }
 
@@ -138,8 +144,9 @@ CHECKS: dict[str, Check] = {
 def run_checks(document: Document, checks: Iterable[Check] | None = None) -> list[Diagnostic]:
     """Every finding of ``checks`` (default: all) on ``document``, sorted by position."""
     found: set[Diagnostic] = set()
-    for check in CHECKS.values() if checks is None else checks:
-        found.update(check.run(document))
+    with one_walk():
+        for check in CHECKS.values() if checks is None else checks:
+            found.update(check.run(document))
     return sorted(
         found,
         key=lambda d: (d.location.line, d.location.column, d.code, d.message),

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.a11y.source import Finding, Node, Source, walk
+from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
 
 
 def located_headings(document: Document, source: Source) -> list[tuple[Node, int]]:
     """Every heading of the body (nested ones included) with its offset in the source."""
-    found = [node for node in walk(document.blocks) if node["t"] == "Header"]
+    found = elements(document.blocks, "Header")
     offsets = source.locate_headings(node["c"][0] for node in found)
     return list(zip(found, offsets, strict=True))
 

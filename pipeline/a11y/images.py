@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.a11y.source import Finding, Source, walk
+from pipeline.a11y.source import Finding, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
 
@@ -14,7 +14,7 @@ DECORATIVE = "decorative"
 
 def img_alt(document: Document, source: Source) -> Iterator[Finding]:
     """Images without alt text that are not marked decorative."""
-    found = [node for node in walk(document.blocks) if node["t"] == "Image"]
+    found = elements(document.blocks, "Image")
     offsets = source.locate_targets((True, str(node["c"][2][0])) for node in found)
     for node, offset in zip(found, offsets, strict=True):
         (_id, classes, _attrs), alt, (src, _title) = node["c"]

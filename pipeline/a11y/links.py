@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from pipeline.a11y.source import Finding, Node, Source, walk
+from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
 
@@ -80,7 +80,7 @@ def _bare(address: str) -> str:
 
 def located_links(document: Document, source: Source) -> list[tuple[Node, str, int]]:
     """Every link with its text and its offset in the source."""
-    found = [node for node in walk(document.blocks) if node["t"] == "Link"]
+    found = elements(document.blocks, "Link")
     offsets = source.locate_targets((False, str(node["c"][2][0])) for node in found)
     return [
         (node, stringify(node["c"][1]), offset) for node, offset in zip(found, offsets, strict=True)

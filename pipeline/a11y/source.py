@@ -12,14 +12,17 @@ problem get two different lines.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import contextvars
 import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-Node = dict[str, Any]
+from pipeline.ast import Elements, Node, walk
+
+__all__ = ["Finding", "Node", "Source", "elements", "one_walk", "source_of", "walk"]
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -262,20 +265,38 @@ def source_of(text: str) -> Source:
     return Source.parse(text)
 
 
-def walk(value: Any) -> Iterator[Node]:
-    """Every AST element (block or inline) inside ``value``, in document order."""
-    # An explicit stack: recursive generators cost a frame per level and per
-    # item, which a 200-page document turns into seconds.
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            if "t" in item:
-                yield item
-                content = item.get("c")
-                if isinstance(content, (list, dict)):
-                    stack.append(content)
-            else:
-                stack.extend(reversed(list(item.values())))
+def elements(blocks: list[Node], *kinds: str) -> list[Node]:
+    """The elements of the types ``kinds`` inside ``blocks`` (nested ones included), in order.
+
+    Within :func:`one_walk`, every check asking about the same blocks shares
+    a single walk of them.
+    """
+    shared = _WALKS.get()
+    if shared is None:
+        return [node for node in walk(blocks) if node["t"] in kinds]
+    found = shared.get(id(blocks))
+    if found is None:
+        found = shared[id(blocks)] = (blocks, Elements(blocks))
+    return found[1].of_type(*kinds)
+
+
+# The walks of the blocks being checked, by id(). The blocks are kept with
+# their walk, so that no other object can take their id meanwhile.
+_WALKS: contextvars.ContextVar[dict[int, tuple[list[Node], Elements]] | None] = (
+    contextvars.ContextVar("_WALKS", default=None)
+)
+
+
+@contextlib.contextmanager
+def one_walk() -> Iterator[None]:
+    """Let the checks run inside share their walks of each document's AST.
+
+    Each check asks for the elements it needs (headings, links, tables ...):
+    alone, each walks the whole AST. The AST does not change while the checks
+    run, so inside this block the first walk of it serves them all.
+    """
+    token = _WALKS.set({})
+    try:
+        yield
+    finally:
+        _WALKS.reset(token)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.a11y.source import Finding, Node, Source, walk
+from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
 
@@ -25,7 +25,7 @@ def has_header(table: Node) -> bool:
 
 def table_header(document: Document, source: Source) -> Iterator[Finding]:
     """Tables whose header row is missing or empty."""
-    found = [node for node in walk(document.blocks) if node["t"] == "Table"]
+    found = elements(document.blocks, "Table")
     offsets = source.tables
     for number, node in enumerate(found):
         if has_header(node):

@@ -7,12 +7,12 @@ bold. These are warnings: the text is still usable, but should be rewritten.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from pipeline.a11y.headings import located_headings
-from pipeline.a11y.source import Finding, Node, Source, walk
+from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
 
@@ -21,8 +21,11 @@ MAX_CAPITAL_WORDS = 3
 
 _CAPITAL, _NEUTRAL, _OTHER = "capital", "neutral", "other"
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+#: What is not prose here: its text reads as a space.
+_NOT_PROSE = ("Code", "Math", "Note")
 
 
+@functools.lru_cache(maxsize=65536)
 def _kind(token: str) -> str:
     """Whether a word is in capitals, has no case worth counting ('A', '999'), or neither."""
     letters = [char for char in token if char.isalpha()]
@@ -55,20 +58,9 @@ def capital_runs(text: str) -> list[list[str]]:
     return runs
 
 
-def _without_code(value: Any) -> Any:
-    """A copy of inlines with code, maths and footnotes left out (their text is not prose here)."""
-    if isinstance(value, list):
-        return [_without_code(item) for item in value]
-    if isinstance(value, dict):
-        if value.get("t") in ("Code", "Math", "Note"):
-            return {"t": "Space"}
-        return {key: _without_code(item) for key, item in value.items()}
-    return value
-
-
 def _text_blocks(blocks: list[Node]) -> Iterator[list[Node]]:
     """The inlines of every paragraph-like piece of text, in document order."""
-    for node in walk(blocks):
+    for node in elements(blocks, "Para", "Plain", "Header", "LineBlock", "DefinitionList"):
         kind = node["t"]
         if kind in ("Para", "Plain"):
             yield node["c"]
@@ -102,7 +94,8 @@ def all_caps(document: Document, source: Source) -> Iterator[Finding]:
     for inlines in _text_blocks(document.blocks):
         if id(inlines) in reported:
             continue  # one finding per heading
-        for run in capital_runs(stringify(_without_code(inlines))):
+        # Code, maths and footnotes left out: their text is not prose here.
+        for run in capital_runs(stringify(inlines, blank=_NOT_PROSE)):
             first, second = [re.escape(word) for word in run if _kind(word) == _CAPITAL][:2]
             # The second word too, so that an acronym earlier on is not taken
             # for the start of the run; only capitals and marks may come between.
@@ -120,9 +113,7 @@ def all_caps(document: Document, source: Source) -> Iterator[Finding]:
 def italic_emphasis(document: Document, source: Source) -> Iterator[Finding]:
     """Italic emphasis (``*text*`` or ``_text_``)."""
     cursor = 0
-    for node in walk(document.blocks):
-        if node["t"] != "Emph":
-            continue
+    for node in elements(document.blocks, "Emph"):
         text = stringify(node["c"]).strip()
         word = re.search(r"[^\W_]+", text)
         pattern = r"(?:\*|(?<![\w\\])_)"

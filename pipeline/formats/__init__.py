@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from pipeline.context import Context
 from pipeline.document import Document
+from pipeline.formats import weasyprint_ffi
+
+weasyprint_ffi.install()  # before any module here imports WeasyPrint
 
 Renderer = Callable[[Document, Context], bytes]
 
@@ -34,6 +37,12 @@ class Format:
     #: The reader edition this one is a production file of (the print-shop
     #: PDF and the booklet print the leaflet), for the "other formats" statement.
     same_as: str | None = None
+    #: Laid out in pages by WeasyPrint: slow to start and CPU-bound, so a build
+    #: gives this work to its worker processes first.
+    paged: bool = False
+    #: Made from the body's HTML (:attr:`Document.body_html`), which a build
+    #: renders once before handing the document to worker processes.
+    from_html: bool = True
 
     def render(self, document: Document, context: Context) -> bytes:
         """Render ``document`` in this format, once per document (others may reuse it)."""
@@ -64,6 +73,7 @@ FORMATS: dict[str, Format] = {
             "A5 leaflet, tagged PDF/UA-1, RNIB Clear Print",
             "pipeline.formats.pdf",
             "printed leaflet",
+            paged=True,
         ),
         Format(
             "large-print",
@@ -71,6 +81,7 @@ FORMATS: dict[str, Format] = {
             "A4 large print, 18 pt body text, tagged PDF/UA-1",
             "pipeline.formats.large_print",
             "large print",
+            paged=True,
         ),
         Format(
             "print",
@@ -78,6 +89,7 @@ FORMATS: dict[str, Format] = {
             "A5 for the print shop: PDF/X-4, 3 mm bleed, crop marks, tagged",
             "pipeline.formats.print_shop",
             same_as="pdf",
+            paged=True,
         ),
         Format(
             "booklet",
@@ -85,6 +97,7 @@ FORMATS: dict[str, Format] = {
             "A5 pages two-up on A4, saddle-stitch order, for office printers",
             "pipeline.formats.booklet",
             same_as="pdf",
+            paged=True,
         ),
         Format(
             "epub",
@@ -94,7 +107,12 @@ FORMATS: dict[str, Format] = {
             "e-book",
         ),
         Format(
-            "txt", ".txt", "Plain text, UTF-8, 72 columns", "pipeline.formats.txt", "plain text"
+            "txt",
+            ".txt",
+            "Plain text, UTF-8, 72 columns",
+            "pipeline.formats.txt",
+            "plain text",
+            from_html=False,
         ),
     )
 }

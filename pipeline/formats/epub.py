@@ -103,6 +103,12 @@ def render(document: Document, context: Context) -> bytes:
     book.set_identifier(document.identifier)
     book.set_title(meta.title)
     book.set_language(meta.lang)
+    rtl = page.direction(meta.lang) == "rtl"
+    if rtl:
+        # The spine's page-progression-direction (EPUB 3.3, 5.7.1): pages turn
+        # right to left. Written by ebooklib, with dir="rtl" on the package
+        # (the base direction of the metadata) since "package_direction" is set.
+        book.set_direction("rtl")
     book.add_metadata("DC", "publisher", meta.organisation)
     for creator in meta.authors or (meta.organisation,):
         book.add_metadata("DC", "creator", creator)
@@ -134,21 +140,20 @@ def render(document: Document, context: Context) -> bytes:
             {"property": "a11y:certifiedBy", "refines": "#claim"},
         )
 
-    css_text = context.style("base.css") + "\n" + context.style("epub.css")
+    # Only the fallback fonts the text uses, cut down to its characters (pipeline/fonts.py).
+    text = document.text + document.body_html
+    css_text = fonts.select(context.style("base.css") + "\n" + context.style("epub.css"), text)
     stylesheet = epub.EpubItem(
         uid="style", file_name=STYLESHEET, media_type="text/css", content=css_text.encode()
     )
     book.add_item(stylesheet)
     for number, name in enumerate(fonts.referenced(css_text), start=1):
-        path = fonts.font_file(name)
-        if path is None:
-            raise FileNotFoundError(f"styles refer to fonts/{name}, which is not installed")
         book.add_item(
             epub.EpubItem(
                 uid=f"font-{number}",
                 file_name=f"style/fonts/{name}",
                 media_type="font/ttf",
-                content=path.read_bytes(),
+                content=fonts.font_data(name, text),
             )
         )
 
@@ -207,6 +212,7 @@ def render(document: Document, context: Context) -> bytes:
             "epub3_pages": False,
             "landmark_title": "Landmarks",
             "raise_exceptions": True,
+            "package_direction": rtl,
         },
     )
     return _repack(raw.getvalue(), context.build_time(meta.published).timetuple()[:6], meta.lang)
@@ -219,18 +225,28 @@ def _package_lang(opf: bytes, lang: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _nav_headings(data: bytes) -> bytes:
+def _nav_headings(data: bytes, lang: str) -> bytes:
     """The nav document with an h1 for the table of contents and the landmarks hidden.
 
     ebooklib titles both navs with h2, leaving the document without a level-1
-    heading; the landmarks are for reading systems, not for reading.
+    heading; the landmarks are for reading systems, not for reading. The
+    heading "Contents" is English, marked so in a book in another language,
+    and the page gets the book's direction.
     """
     root = etree.fromstring(data)
+    rtl = page.direction(lang) == "rtl"
+    if rtl:
+        root.set("dir", "rtl")
     for nav in root.iter(f"{{{XHTML}}}nav"):
         kind = nav.get("{http://www.idpf.org/2007/ops}type")
         if kind == "toc":
             for heading in nav.iterchildren(f"{{{XHTML}}}h2"):
                 heading.tag = f"{{{XHTML}}}h1"
+                if not page.english(lang):
+                    heading.set("lang", "en")
+                    heading.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+                    if rtl:
+                        heading.set("dir", "ltr")
         elif kind == "landmarks":
             nav.set("hidden", "hidden")
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
@@ -256,6 +272,6 @@ def _repack(data: bytes, when: tuple[int, ...], lang: str) -> bytes:
             if name.endswith(".opf"):
                 content = _package_lang(content, lang)
             elif name.endswith("/nav.xhtml"):
-                content = _nav_headings(content)
+                content = _nav_headings(content, lang)
             target.writestr(info, content, compresslevel=None if stored else 9)
     return out.getvalue()

@@ -17,7 +17,11 @@ from pipeline.document import Document
 
 def render(document: Document, context: Context) -> bytes:
     """Render ``document`` as a standalone HTML page."""
-    css = fonts.inline(context.style("base.css") + "\n" + context.style("screen.css"))
+    # Only the fallback fonts the text uses, cut down to its characters (pipeline/fonts.py).
+    css = fonts.inline(
+        context.style("base.css") + "\n" + context.style("screen.css"),
+        document.text + document.body_html,
+    )
     return inline_images(page.render(document, context, css, "html"), document).encode("utf-8")
 
 

@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 from pipeline import assets, fonts, limits, page
 from pipeline.context import Context
 from pipeline.document import Document
-from pipeline.errors import input_error
+from pipeline.errors import Location, input_error
 from pipeline.formats import pdftags
 
 _LOG = logging.getLogger("pipeline.pdf")
@@ -110,7 +110,11 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
         "limits.PDF_SECONDS",
     )
     try:
-        with limits.deadline(limits.PDF_SECONDS, expired), pdftags.accessible_tags():
+        with (
+            limits.deadline(limits.PDF_SECONDS, expired),
+            pdftags.accessible_tags(),
+            fonts.dated(context.build_time(document.meta.published)),
+        ):
             # @font-face and @color-profile rules in a user stylesheet need their
             # registries shared between the stylesheet and the rendering, or they
             # are silently ignored.
@@ -141,14 +145,34 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             f"'{fetcher.refused[0]}' is outside the document's folder; "
             "keep images next to the source file",
         )
+    unprinted: dict[str, None] = {}
     for record in collect.records:
         if str(record.msg).startswith('Image "%s" has no required alt'):
             # Decorative images have alt=""; a missing alt is a11y.img-alt's to report.
+            continue
+        if str(record.msg).startswith(".notdef glyph rendered") and record.args:
+            # An empty box on paper, logged once per glyph drawn: collected once a character.
+            unprinted.setdefault(str(record.args[0]))  # type: ignore[index]
             continue
         message = record.getMessage()
         if record.levelno >= logging.ERROR:
             # WeasyPrint logs unreadable images and other resources as errors.
             raise input_error(document.path, "pdf.resource", message.splitlines()[0])
         _LOG.warning("%s: %s", document.path, message)
+    for char in unprinted:
+        # The check pdf.missing-glyph has reported, with its line, each character
+        # of the source that no font of the project has; this is what it could
+        # not foresee: a character the pipeline added, or one a font lists but
+        # the layout still could not draw.
+        found = document.text.find(char)
+        if found < 0 or fonts.printable(char):
+            line = document.text.count("\n", 0, found) + 1 if found >= 0 else 0
+            _LOG.warning(
+                '%s: pdf.missing-glyph: "%s" (U+%04X) was printed as an empty box; '
+                "write it in words or leave it out",
+                Location(document.path, line),
+                char,
+                ord(char),
+            )
     rights = document.meta.rights
     return pdftags.repair(pdf, {"dc:rights": rights} if rights else None)

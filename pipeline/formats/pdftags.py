@@ -15,7 +15,8 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
   the HTML gives each one.
 
 :func:`accessible_tags` adds ``/Lang`` and ``/Scope`` and leaves decorative
-images out of the tree while WeasyPrint builds it;
+images out of the tree while WeasyPrint builds it (and keeps the tree's
+building linear: see :func:`_page_references`);
 :func:`repair` then turns everything outside the tree into Artifacts and wraps
 list-item content in LBody elements, which WeasyPrint leaves out for
 paragraphs in list items.
@@ -67,14 +68,35 @@ def _build_box_tree_accessible(box: Any, parent: Any, pdf: Any, *args: Any) -> I
         yield struct
 
 
+_PAGE_REFERENCES = pydyf.PDF.page_references
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf's ``PDF.page_references``, made once per page count.
+
+    pydyf rebuilds the tuple of every page's reference on each access, and
+    WeasyPrint reads it once per marked-content item: quadratic in the page
+    count (0.6 s of a 200-page document's 8 s). Pages are only ever appended,
+    so the count tells whether the tuple is still current.
+    """
+    count = len(pdf.pages["Kids"])
+    cached = pdf.__dict__.get("_clearleaf_page_references")
+    if cached is None or cached[0] != count:
+        cached = pdf.__dict__["_clearleaf_page_references"] = (count, _PAGE_REFERENCES.fget(pdf))
+    references: tuple[bytes, ...] = cached[1]
+    return references
+
+
 @contextlib.contextmanager
 def accessible_tags() -> Iterator[None]:
     """Within this block WeasyPrint writes the repaired tags described above."""
     weasy_tags._build_box_tree = _build_box_tree_accessible
+    pydyf.PDF.page_references = property(_page_references)
     try:
         yield
     finally:
         weasy_tags._build_box_tree = _build_box_tree
+        pydyf.PDF.page_references = _PAGE_REFERENCES
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
