@@ -99,6 +99,10 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
     markup = page.render(document, context, "", edition.name)
+    # WeasyPrint reads every font a stylesheet declares before laying out a
+    # page; only those the page's characters need (its text and the
+    # stylesheets' generated content) are declared.
+    css = fonts.select(css, markup + css)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
