@@ -216,6 +216,35 @@ def test_left_to_right_document_prints_left_to_right(tmp_path: Path) -> None:
     assert aligned(line_edges(tmp_path / "crlf.pdf", 2)) == "left"
 
 
+def footer_sides(pdf: Path, page: int) -> dict[str, str]:
+    """Which half of ``page`` holds the page number and which the organisation."""
+    sides = {}
+    for layout in extract_pages(pdf, page_numbers=[page - 1]):
+        stack = list(layout)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, LTTextLine) and item.y1 < layout.height * 0.1:
+                side = "left" if item.x1 < layout.width / 2 else "right"
+                key = "number" if item.get_text().startswith("Page ") else "organisation"
+                sides[key] = side
+            elif hasattr(item, "__iter__"):
+                stack.extend(item)
+    return sides
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "organisation"),
+    [("arabic.md", "left", "right"), ("crlf.md", "right", "left")],
+)
+def test_page_furniture_follows_the_direction(
+    name: str, number: str, organisation: str, tmp_path: Path
+) -> None:
+    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf", "large-print"]))
+    for suffix in ("", "-large-print"):
+        pdf = tmp_path / f"{Path(name).stem}{suffix}.pdf"
+        assert footer_sides(pdf, 2) == {"number": number, "organisation": organisation}
+
+
 def load_lang(source: Path) -> str:
     from pipeline.document import load
 
