@@ -77,3 +77,38 @@ def replace_once(text: str, old: str, new: str) -> str:
     """``text`` with its first ``old`` replaced; fails loudly when ``old`` is absent."""
     assert old in text, f"cannot break the copy: {old!r} not found"
     return text.replace(old, new, 1)
+
+
+def front_matter(
+    title: str = "A Leaflet",
+    lang: str = "en-GB",
+    description: str = "What the leaflet covers.",
+    extra: str = "",
+) -> str:
+    """Complete, valid front matter (a test source then builds without a warning), and a blank line.
+
+    ``extra`` is more YAML, whole lines ending in a newline.
+    """
+    return (
+        "---\n"
+        f"title: {title}\n"
+        f"lang: {lang}\n"
+        "organisation: Clearleaf Test Trust\n"
+        f"description: {description}\n"
+        "published: 2026-01-15\n"
+        "next_review: 2030-01-15\n"
+        "contact:\n"
+        "  email: help@example.org\n"
+        "feedback: Email help@example.org.\n"
+        "sources:\n"
+        "  - An example source.\n"
+        f"{extra}---\n\n"
+    )
+
+
+def write_source(folder: Path, name: str, body: str, title: str = "A Leaflet") -> Path:
+    """Write ``folder/name.md``: :func:`front_matter`, then ``body``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(front_matter(title) + body + "\n", encoding="utf-8")
+    return path

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT
+from helpers import front_matter
 
 from pipeline.a11y import CHECKS as ALL_CHECKS
 from pipeline.a11y import run_checks
@@ -56,22 +57,7 @@ PASS_CONTAINS: dict[str, tuple[str, int]] = {
 # The brief's pattern, with digits allowed in the code: 'a11y.multiple-h1'.
 DIAGNOSTIC_LINE = re.compile(r"^[^:]+:\d+:\d+: (error|warning) a11y\.[a-z0-9-]+: .+$")
 
-FRONT_MATTER = """\
----
-title: A Leaflet
-lang: en-GB
-organisation: Clearleaf Test Trust
-description: What the leaflet covers.
-published: 2026-01-15
-next_review: 2030-01-15
-contact:
-  email: help@example.org
-feedback: Email help@example.org.
-sources:
-  - An example source.
----
-
-"""
+FRONT_MATTER = front_matter()
 
 ERROR_SOURCE = FRONT_MATTER + "For advice [click here](https://example.org).\n"
 WARNING_SOURCE = FRONT_MATTER + "This is *very* important.\n"

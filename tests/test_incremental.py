@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import write_source
 
 from pipeline import watch as watcher
 from pipeline.build import Job, build, plan, remove_stale_temporaries, resolve_formats, shard
@@ -16,32 +17,12 @@ from pipeline.context import STYLES_DIR, Context
 from pipeline.errors import PipelineError
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FRONT = """\
----
-title: {title}
-lang: en-GB
-organisation: Clearleaf Test Trust
-description: A short leaflet for the build tests.
-published: 2026-01-15
-next_review: 2030-01-15
-contact:
-  email: help@example.org
-feedback: Email help@example.org.
-sources:
-  - An example source.
----
-
-{body}
-"""
 FAST = resolve_formats(["html", "txt", "epub"])
 
 
 def leaflet(folder: Path, name: str, title: str, body: str = "Some text.") -> Path:
     """Write a small valid source."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.md"
-    path.write_text(FRONT.format(title=title, body=body), encoding="utf-8")
-    return path
+    return write_source(folder, name, body, title)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE
+from helpers import front_matter
 
 from pipeline import readability
 from pipeline.a11y import CHECKS, run_checks
@@ -23,23 +24,6 @@ from pipeline.document import Document, load
 from pipeline.errors import Severity
 
 CODE = "readability.reading-age"
-
-FRONT_MATTER = """\
----
-title: A Leaflet
-lang: {lang}
-organisation: Clearleaf Test Trust
-description: What the leaflet covers.
-published: 2026-01-15
-next_review: 2030-01-15
-contact:
-  email: help@example.org
-feedback: Email help@example.org.
-sources:
-  - An example source.
-{extra}---
-
-"""
 
 # Two sentences worked out by hand: 11 words, 17 syllables, 3 of them long.
 #   The(1) cat(1) sat(1) on(1) the(1) mat(1)                  6 words,  6 syllables
@@ -150,7 +134,7 @@ KNOWN = {
 def write(tmp_path: Path, body: str, *, lang: str = "en-GB", extra: str = "") -> Path:
     """A source with a complete front matter (no meta.* warnings) and ``body``."""
     path = tmp_path / "leaflet.md"
-    path.write_text(FRONT_MATTER.format(lang=lang, extra=extra) + body, encoding="utf-8")
+    path.write_text(front_matter(lang=lang, extra=extra) + body, encoding="utf-8")
     return path
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pydyf
 import pytest
+from helpers import write_source
 
 from pipeline import build as builder
 from pipeline import document as document_module
@@ -22,31 +23,11 @@ from pipeline.build import build, resolve_formats
 from pipeline.context import Context
 from pipeline.formats import pdftags
 
-FRONT = """\
----
-title: {title}
-lang: en-GB
-organisation: Clearleaf Test Trust
-description: A short leaflet for the build tests.
-published: 2026-01-15
-next_review: 2030-01-15
-contact:
-  email: help@example.org
-feedback: Email help@example.org.
-sources:
-  - An example source.
----
-
-{body}
-"""
 BODY = "## What to do\n\n- Ask your *pharmacist*.\n- Read the [guide](https://example.org).\n"
 
 
 def write(folder: Path, name: str, body: str = BODY, title: str = "A Test Leaflet") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.md"
-    path.write_text(FRONT.format(title=title, body=body), encoding="utf-8")
-    return path
+    return write_source(folder, name, body, title)
 
 
 # -- early HTML -------------------------------------------------------------------
