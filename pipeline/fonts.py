@@ -37,6 +37,7 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING
 
 import fontpkg_atkinson_hyperlegible
 import fontpkg_ibm_plex_sans_arabic
+import fontpkg_jetbrains_mono
 import manimgx_fonts
 
 from pipeline.context import STYLES_DIR
@@ -63,8 +65,16 @@ ARABIC_DIR = Path(fontpkg_ibm_plex_sans_arabic.ROOT) / "files"
 #: IBM Plex's reserves "Plex" (OFL 1.1, section 3), so it is only ever carried
 #: whole, or embedded in a PDF, which the OFL allows subset.
 NOTO_DIR = Path(manimgx_fonts.__file__).resolve().parent
+#: The printed editions' monospaced face, for code: JetBrains Mono (SIL OFL
+#: 1.1, no reserved name), drawn to tell 0 from O and 1 from l and I.
+MONO_DIR = Path(fontpkg_jetbrains_mono.ROOT) / "files"
 #: Where fonts come from, the typeface first: nothing outside these is ever served.
-FONT_DIRS = (FONT_DIR, ARABIC_DIR, NOTO_DIR)
+FONT_DIRS = (FONT_DIR, ARABIC_DIR, NOTO_DIR, MONO_DIR)
+#: The font configuration the printed editions are rendered with: no font
+#: folder, so that no font of the machine is ever used; a PDF prints with the
+#: fonts its stylesheets declare, and a character none of them has is an
+#: empty box that the check ``pdf.missing-glyph`` reports.
+FONTCONFIG_FILE = "fonts.conf"
 
 #: The stylesheets of the printed editions that declare fonts: what a PDF can print with.
 PRINT_STYLES = ("base.css", "leaflet.css")
@@ -124,8 +134,13 @@ def _installed(name: str) -> Path:
 
 
 def is_fallback(name: str) -> bool:
-    """Whether ``fonts/<name>`` is a fallback font rather than the typeface itself."""
-    return _installed(name).parent != FONT_DIR
+    """Whether ``fonts/<name>`` is a fallback for other scripts (not the typeface or code's)."""
+    return _installed(name).parent in (ARABIC_DIR, NOTO_DIR)
+
+
+def is_code(name: str) -> bool:
+    """Whether ``fonts/<name>`` is the monospaced face for code."""
+    return _installed(name).parent == MONO_DIR
 
 
 @functools.cache
@@ -141,7 +156,8 @@ def coverage(name: str) -> frozenset[int]:
 def printed_coverage() -> frozenset[int]:
     """The code points some font of the printed editions has a glyph for."""
     css = "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in PRINT_STYLES)
-    return frozenset().union(*(coverage(name) for name in referenced(css)))
+    # The face for code is left out: text outside code is never set in it.
+    return frozenset().union(*(coverage(name) for name in referenced(css) if not is_code(name)))
 
 
 def never_drawn(char: str) -> bool:
@@ -158,7 +174,9 @@ def never_drawn(char: str) -> bool:
 @functools.cache
 def typeface_coverage() -> frozenset[int]:
     """The code points the typeface itself has (all its styles)."""
-    return frozenset().union(*(coverage(name) for name in _catalogue() if not is_fallback(name)))
+    return frozenset().union(
+        *(coverage(name) for name, path in _catalogue().items() if path.parent == FONT_DIR)
+    )
 
 
 def printable(char: str) -> bool:
@@ -180,19 +198,44 @@ def _needs(name: str, codes: frozenset[int]) -> bool:
 
 
 def select(css: str, text: str) -> str:
-    """``css`` without the ``@font-face`` rules of the fallback fonts ``text`` never uses.
+    """``css`` without the ``@font-face`` rules of the fonts ``text`` never uses.
 
-    The typeface's rules always stay: the page's own words are set in it.
+    The typeface's rules always stay: the page's own words are set in it. A
+    fallback font stays when the text has characters only it has; the face
+    for code, when the text (markup) has code.
     """
     codes = frozenset(ord(char) for char in set(text) if not never_drawn(char))
+    has_code = "<code" in text
 
     def keep(match: re.Match[str]) -> str:
         names = referenced(match[0])
         if names and all(is_fallback(name) and not _needs(name, codes) for name in names):
             return ""
+        if names and all(is_code(name) for name in names) and not has_code:
+            return ""
         return match[0]
 
     return FONT_FACE.sub(keep, css)
+
+
+@contextlib.contextmanager
+def machine_fonts_hidden(styles: Path) -> Iterator[None]:
+    """While the block runs, fontconfig loads :data:`FONTCONFIG_FILE` from ``styles``.
+
+    WeasyPrint makes a fontconfig configuration for each document from the
+    file ``FONTCONFIG_FILE`` names (by default the machine's, with all its
+    fonts). Rendering runs in the main thread of its process, so the change
+    of environment is not seen elsewhere.
+    """
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(styles / FONTCONFIG_FILE)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
 
 
 def font_data(name: str, text: str) -> bytes:

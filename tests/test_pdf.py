@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,9 +134,16 @@ def check_fonts(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
         descriptor = described.get("/FontDescriptor", {})
         if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
             problems.append(f"fonts: {name} is not embedded")
+        if not PROJECT_FONT.match(name):
+            problems.append(f"fonts: {name} is not one of the project's fonts (the machine's?)")
     if not any("Atkinson" in str(font.get("/BaseFont", "")) for font in found):
         problems.append("fonts: Atkinson Hyperlegible is not used")
     return problems
+
+
+#: The PDF names of the project's fonts (after the subset tag): the typeface,
+#: and the fallbacks and the face for code its stylesheets name "Clearleaf ...".
+PROJECT_FONT = re.compile(r"^/(?:[A-Z]{6}\+)?(?:Atkinson-Hyperlegible|Clearleaf-)")
 
 
 def struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
@@ -287,7 +295,51 @@ def test_fonts_check_rejects_a_document_without_atkinson(leaflet: Built) -> None
             font.BaseFont = pikepdf.Name("/ABCDEF+Verdana")
 
     problems = pdf_problems(_mutated(leaflet.read("pdf"), rename), expect(leaflet), only="fonts")
-    assert problems == ["fonts: Atkinson Hyperlegible is not used"]
+    assert problems[-1] == "fonts: Atkinson Hyperlegible is not used"
+    assert "fonts: /ABCDEF+Verdana is not one of the project's fonts (the machine's?)" in problems
+
+
+MACHINE_ONLY = """\
+---
+title: Tick Boxes
+lang: en-GB
+organisation: Clearleaf Test Trust
+description: A character only a font of the machine may have.
+published: 2026-01-15
+next_review: 2030-01-15
+---
+
+☐ Bring your letter.
+"""
+
+
+@pytest.mark.parametrize(
+    "hidden", [True, False], ids=["machine-fonts-hidden", "machine-fonts-seen"]
+)
+def test_pdfs_use_no_font_of_the_machine(
+    hidden: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project's font configuration hides the machine's fonts; without it they show."""
+    import contextlib
+
+    from pipeline import fonts as project_fonts
+    from pipeline.build import build, resolve_formats
+    from pipeline.context import Context
+
+    if not hidden:
+        if not subprocess.run(["fc-list", ":charset=2610"], capture_output=True, text=True).stdout:
+            pytest.skip("no font of this machine has U+2610")
+        monkeypatch.setattr(project_fonts, "machine_fonts_hidden", contextlib.nullcontext)
+    source = tmp_path / "ticks.md"
+    source.write_text(MACHINE_ONLY, encoding="utf-8")
+    build([source], resolve_formats(["pdf"]), tmp_path, Context(source_date_epoch=None), jobs=1)
+    with pikepdf.open(tmp_path / "ticks.pdf") as pdf:
+        foreign = [
+            p
+            for p in check_fonts(pdf, Expect("Tick Boxes", "en-GB", "Clearleaf Test Trust", []))
+            if "machine" in p
+        ]
+    assert bool(foreign) is not hidden
 
 
 # -- page footers (text extracted by poppler's pdftotext) ----------------------------------------

@@ -118,6 +118,7 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             limits.deadline(limits.PDF_SECONDS, expired),
             pdftags.accessible_tags(),
             fonts.dated(context.build_time(document.meta.published)),
+            fonts.machine_fonts_hidden(context.styles),
         ):
             # @font-face and @color-profile rules in a user stylesheet need their
             # registries shared between the stylesheet and the rendering, or they
