@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline import a11y, incremental
 from pipeline import document as document_module
+from pipeline.a11y import quality
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, PipelineError, Severity, display_path
@@ -301,8 +302,10 @@ def build(
     notify = progress or (lambda event, source, name: None)
     # Up-to-date documents are known before any work starts, so that the pool
     # is sized to the work there is (and not started at all for none).
+    today = quality.today()
     entries = {
-        job.source: None if force else manifest.current(job.source, names, env) for job in planned
+        job.source: None if force else manifest.current(job.source, names, env, today)
+        for job in planned
     }
     stale = sum(entry is None for entry in entries.values())
     groups = _groups(formats)
@@ -456,6 +459,7 @@ def _write(
         [job.source, *document.images.values()],
         written,
         [d for d in report.diagnostics if d.location.path == job.source],
+        document.meta.next_review,
     )
 
 

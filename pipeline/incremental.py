@@ -10,6 +10,7 @@ checkout or a copied folder is still up to date. The record lives in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,6 +23,9 @@ from typing import Any
 from pipeline import __version__
 from pipeline.context import Context
 from pipeline.errors import Diagnostic, Location, Severity
+
+#: The check whose finding depends on the date (``pipeline.a11y.quality.review_due``).
+REVIEW_DUE = "meta.review-due"
 
 MANIFEST = Path(".clearleaf") / "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent
@@ -80,6 +84,17 @@ class Entry:
     dependencies: dict[str, str]
     outputs: dict[str, str]
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
+    #: The source's ``next_review`` (ISO date): the one thing its checks say
+    #: that changes with the calendar rather than with its files.
+    next_review: str = ""
+
+    def review_newly_due(self, today: dt.date) -> bool:
+        """Whether the review date has passed since this build, which did not say so."""
+        return (
+            bool(self.next_review)
+            and dt.date.fromisoformat(self.next_review) < today
+            and not any(d["code"] == REVIEW_DUE for d in self.diagnostics)
+        )
 
 
 class Manifest:
@@ -95,10 +110,19 @@ class Manifest:
         except (OSError, ValueError, TypeError):
             self.entries = {}  # no record, or an unreadable one: everything is out of date
 
-    def current(self, source: Path, formats: list[str], env: str) -> Entry | None:
-        """The entry for ``source`` if its outputs in ``formats`` are up to date, else None."""
+    def current(
+        self, source: Path, formats: list[str], env: str, today: dt.date | None = None
+    ) -> Entry | None:
+        """The entry for ``source`` if its outputs in ``formats`` are up to date, else None.
+
+        A source whose review date has passed since its last build (``today``,
+        by default the date now) is out of date too, so that its checks run
+        again and say so (under ``--strict``, fail it).
+        """
         entry = self.entries.get(str(source))
         if entry is None or entry.environment != env or not set(formats) <= set(entry.formats):
+            return None
+        if entry.review_newly_due(today or dt.date.today()):
             return None
         for dependency, digest in entry.dependencies.items():
             if file_hash(Path(dependency)) != digest:
@@ -117,6 +141,7 @@ class Manifest:
         dependencies: Iterable[Path],
         outputs: dict[Path, bytes],
         diagnostics: list[Diagnostic],
+        next_review: dt.date | None = None,
     ) -> None:
         """Remember a successful build of ``source``."""
         self.changed = True
@@ -132,6 +157,7 @@ class Manifest:
                 **{str(p): hashlib.sha256(d).hexdigest() for p, d in outputs.items()},
             },
             diagnostics=[d.as_dict() for d in diagnostics],
+            next_review=next_review.isoformat() if next_review else "",
         )
 
     def save(self) -> None:

@@ -255,3 +255,30 @@ def test_quiet_build_prints_one_summary_line(
     result = CliRunner().invoke(cli, ["build", "-q", "-f", "txt", "-j", "1", "-o", "out"])
     assert result.exit_code == 0
     assert result.output.strip() == "built 3 of 3 document(s), 3 file(s)"
+
+
+# -- the calendar -------------------------------------------------------------------
+
+
+def test_a_review_date_passing_makes_a_source_out_of_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its checks run again and say so; afterwards it is up to date again."""
+    import datetime as dt
+
+    from pipeline import incremental
+    from pipeline.a11y import CHECKS, quality
+
+    assert incremental.REVIEW_DUE in CHECKS
+    source = leaflet(tmp_path / "source", "alpha", "Alpha Leaflet")  # next_review 2030-01-15
+    out = tmp_path / "build"
+
+    def build_on(day: dt.date) -> tuple[list[Path], list[str]]:
+        monkeypatch.setattr(quality, "today", lambda: day)
+        report = build([source], FAST, out, context())
+        return report.skipped, [d.code for d in report.diagnostics]
+
+    assert build_on(dt.date(2029, 1, 1)) == ([], [])
+    assert build_on(dt.date(2029, 6, 1)) == ([source], [])
+    assert build_on(dt.date(2030, 2, 1)) == ([], [incremental.REVIEW_DUE])
+    assert build_on(dt.date(2030, 3, 1)) == ([source], [incremental.REVIEW_DUE])
