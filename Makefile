@@ -25,7 +25,9 @@ SOURCE_FILES := $(shell find source -type f 2>/dev/null)
 DEPENDS := $(wildcard pipeline/*.py pipeline/*/*.py styles/* styles/*/*) pyproject.toml
 # Make decides in milliseconds that nothing changed; when something did, one
 # run of the pipeline rebuilds just the documents it affects, in parallel.
-STAMP_ALL := $(OUT)/.clearleaf/make-all
+# The stamp is dated: the first `make all` of a day runs the pipeline's own
+# up-to-date check, which also notices a review date that has passed.
+STAMP_ALL := $(OUT)/.clearleaf/make-all-$(shell date +%F)
 
 help: ## Show this help
 	@echo "Usage: make TARGET"
@@ -37,7 +39,7 @@ all: $(STAMP_ALL) ## Build every document in every format into build/
 
 $(STAMP_ALL): $(SOURCE_FILES) $(DEPENDS) | $(SETUP)
 	$(PY) -m pipeline build --quiet --out $(OUT)
-	@mkdir -p $(@D) && touch $@
+	@mkdir -p $(@D) && rm -f $(@D)/make-all-* && touch $@
 
 watch: $(SETUP) ## Rebuild whenever a source, image or style is saved
 	$(PY) -m pipeline watch --out $(OUT)
