@@ -66,7 +66,22 @@ KEPT = {
     "hebrew.md": ["בדקו את כפות הרגליים שלכם כל יום.", "מתי להתקשר אלינו"],
     "byte-order-mark.md": ["Check your feet every day."],
     "crlf.md": ["Wash your feet in warm water."],
+    "more-scripts.md": [
+        "ආයුබෝවන්",
+        "നമസ്കാരം",
+        "నమస్కారం",
+        "ನಮಸ್ಕಾರ",
+        "ନମସ୍କାର",
+        "გამარჯობა",
+        "Բարեւ",
+        "សួស្តី",
+        "ສະບາຍດີ",
+        "မင်္ဂလာပါ",
+    ],
 }
+
+#: The scripts of more-scripts.md, by the name of their Noto font.
+MORE_SCRIPTS = "Sinhala Malayalam Telugu Kannada Oriya Georgian Armenian Khmer Lao Myanmar"
 
 
 def build(source: Path, out: Path, formats: list[builder.Format] = FAST) -> builder.Report:
@@ -261,6 +276,7 @@ PRINTED_WITH: dict[str, tuple[set[str], set[str]]] = {
     "right-to-left.md": ({"IBM-Plex-Sans-Arabic", "Noto-Sans-Hebrew"}, set()),
     "combining-marks.md": ({"Noto-Sans", "Noto-Sans-Devanagari", "Noto-Sans-Thai"}, {"ཀ", "ྵ"}),
     "emoji.md": ({"Noto-Emoji"}, set()),
+    "more-scripts.md": ({f"Noto-Sans-{script}" for script in MORE_SCRIPTS.split()}, set()),
 }
 
 
