@@ -311,9 +311,25 @@ def inline(css: str, text: str = "") -> str:
 # -- the check pdf.missing-glyph -------------------------------------------------
 
 
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match[0])
+
+
+#: The front matter's comment lines: notes to the editor in YAML, never printed.
+_YAML_COMMENT = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
 def _hidden(text: str) -> str:
-    """``text`` with its HTML comments (notes to the editor, never printed) blanked out."""
-    return re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.DOTALL)
+    """``text`` without what is never printed: HTML comments and the front matter's comments.
+
+    Blanked out rather than removed, so that lines and columns stay.
+    """
+    text = re.sub(r"<!--.*?-->", _blank, text, flags=re.DOTALL)
+    closing = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if text.startswith("---\n") and closing is not None:
+        end = 4 + closing.start()
+        text = _YAML_COMMENT.sub(_blank, text[:end]) + text[end:]
+    return text
 
 
 def _describe(chars: Iterable[str]) -> str:
@@ -368,5 +384,5 @@ def missing_glyphs(document: Document, source: Source) -> Iterator[Finding]:
         yield Finding(
             min(chars.values()),
             f"{_describe(chars)} cannot be printed: no font of the project has {them}, "
-            f"so the PDF shows an empty box or a font borrowed from the machine; {advice}",
+            f"so the PDF shows an empty box; {advice}",
         )

@@ -399,6 +399,17 @@ def test_a_character_no_font_has_is_a_warning_with_its_line(tmp_path: Path) -> N
     assert not (tmp_path / "strict" / "unprintable.pdf").exists()
 
 
+def test_a_yaml_comment_is_never_printed_so_it_is_not_checked(tmp_path: Path) -> None:
+    source = tmp_path / "commented.md"
+    commented = FRONT.replace("---\n", "---\n# 编辑注: a note to the editor\n", 1)
+    source.write_text(commented + "# Heading ☐\n", encoding="utf-8")
+    found = [d for d in builder.check([source]).diagnostics if d.code == "pdf.missing-glyph"]
+    # The comment's characters are not reported; the heading's, whose line
+    # starts with '#' as well, are.
+    heading = commented.count("\n") + 1
+    assert [(d.location.line, d.message[:3]) for d in found] == [(heading, '"☐"')]
+
+
 def test_an_empty_box_the_check_did_not_foresee_is_reported_by_the_renderer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
