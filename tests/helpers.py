@@ -112,3 +112,17 @@ def write_source(folder: Path, name: str, body: str, title: str = "A Leaflet") -
     path = folder / f"{name}.md"
     path.write_text(front_matter(title) + body + "\n", encoding="utf-8")
     return path
+
+
+#: Front matter with the required keys only (a build warns of the PIF TICK items missing).
+REQUIRED_FRONT_MATTER = """\
+---
+title: Looking After Your Feet
+lang: en-GB
+organisation: Example NHS Foundation Trust
+description: Simple daily checks that keep your feet healthy.
+published: 2026-05-01
+next_review: 2028-05-01
+---
+
+"""

@@ -423,6 +423,17 @@ class _MarkedText(PDFLayoutAnalyzer):
         """Layout analysis is not needed: the characters are recorded as they are drawn."""
 
 
+def marked_runs(pdf_path: Path) -> list[list[_Run]]:
+    """Each page's text as drawn, in runs of one marked-content sequence on one line."""
+    manager = PDFResourceManager()
+    device = _MarkedText(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    with pdf_path.open("rb") as stream:
+        for page in PDFPage.get_pages(stream):
+            interpreter.process_page(page)
+    return device.pages
+
+
 def _furniture_key(run: _Run) -> tuple[str, float]:
     # Page numbers differ from page to page; the place and the words do not.
     return re.sub(r"\d+", "#", " ".join(run.text.split())), run.y
@@ -435,18 +446,13 @@ def page_furniture(pdf_path: Path) -> list[str]:
     in the middle of a sentence (ISO 14289-1 7.1, STANDARDS.md). A document of one
     page has nothing that recurs, so nothing is checked there.
     """
-    manager = PDFResourceManager()
-    device = _MarkedText(manager)
-    interpreter = PDFPageInterpreter(manager, device)
-    with pdf_path.open("rb") as stream:
-        for page in PDFPage.get_pages(stream):
-            interpreter.process_page(page)
-    if len(device.pages) < 2:
+    pages = marked_runs(pdf_path)
+    if len(pages) < 2:
         return []
-    keys = [{_furniture_key(run) for run in runs if run.text.strip()} for runs in device.pages]
+    keys = [{_furniture_key(run) for run in runs if run.text.strip()} for runs in pages]
     recurring = set.intersection(*keys)
     found = []
-    for run in device.pages[0]:
+    for run in pages[0]:
         key = _furniture_key(run)
         if key in recurring and not run.artifact:
             found.append(

@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import FIXTURES, ROOT
+from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import fonts, limits, pandoc
 from pipeline.cli import cli
@@ -39,18 +40,6 @@ from pipeline.formats import FORMATS
 BAD = Path(__file__).resolve().parent / "bad"
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
 EXPECTED = BAD / "EXPECTED.tsv"
-
-FRONT_MATTER = """\
----
-title: Looking After Your Feet
-lang: en-GB
-organisation: Example NHS Foundation Trust
-description: Simple daily checks that keep your feet healthy.
-published: 2026-05-01
-next_review: 2028-05-01
----
-
-"""
 
 
 def expectations() -> list[tuple[str, int, str]]:
@@ -164,7 +153,7 @@ def test_a_pipe_named_like_a_source_is_not_read(doc: Path, tmp_path: Path) -> No
 
 
 def test_line_of_a_million_characters(doc: Path, tmp_path: Path) -> None:
-    doc.write_text(FRONT_MATTER + "word " * 200_000 + "\n", encoding="utf-8")
+    doc.write_text(REQUIRED_FRONT_MATTER + "word " * 200_000 + "\n", encoding="utf-8")
     result = run_build(doc, tmp_path / "out")
     assert result.exit_code == 2
     assert error_lines(result) == [
@@ -175,7 +164,7 @@ def test_line_of_a_million_characters(doc: Path, tmp_path: Path) -> None:
 
 def test_five_megabyte_document(doc: Path, tmp_path: Path) -> None:
     paragraph = "Check your feet every day and tell your nurse about any change. " * 10
-    text = FRONT_MATTER + (paragraph + "\n\n") * 9000
+    text = REQUIRED_FRONT_MATTER + (paragraph + "\n\n") * 9000
     doc.write_text(text[: 5 * 1024 * 1024], encoding="utf-8")
     result = run_build(doc, tmp_path / "out")
     assert result.exit_code == 2
@@ -187,7 +176,8 @@ def test_five_megabyte_document(doc: Path, tmp_path: Path) -> None:
 
 def test_lists_nested_100_deep(doc: Path, tmp_path: Path) -> None:
     doc.write_text(
-        FRONT_MATTER + "".join("  " * i + f"- level {i}\n" for i in range(100)), encoding="utf-8"
+        REQUIRED_FRONT_MATTER + "".join("  " * i + f"- level {i}\n" for i in range(100)),
+        encoding="utf-8",
     )
     result = run_build(doc, tmp_path / "out")
     assert result.exit_code == 2
@@ -200,7 +190,7 @@ def test_lists_nested_100_deep(doc: Path, tmp_path: Path) -> None:
 
 
 def test_quotes_nested_deeper_than_python_parses(doc: Path, tmp_path: Path) -> None:
-    doc.write_text(FRONT_MATTER + ">" * 1500 + " deep\n", encoding="utf-8")
+    doc.write_text(REQUIRED_FRONT_MATTER + ">" * 1500 + " deep\n", encoding="utf-8")
     result = run_build(doc, tmp_path / "out")
     assert result.exit_code == 2
     assert [line.split(": ")[1] for line in error_lines(result)] == ["error limit.nesting"]
@@ -211,7 +201,9 @@ def test_runaway_pandoc_stops_at_its_time_limit(
 ) -> None:
     # Pandoc 3.9's Markdown reader takes minutes over 14 nested brackets.
     monkeypatch.setattr(limits, "PANDOC_SECONDS", 1.0)
-    doc.write_text(FRONT_MATTER + "Check [[[[[[[[[[[[[[x]]]]]]]]]]]]]] daily.\n", encoding="utf-8")
+    doc.write_text(
+        REQUIRED_FRONT_MATTER + "Check [[[[[[[[[[[[[[x]]]]]]]]]]]]]] daily.\n", encoding="utf-8"
+    )
     started = time.monotonic()
     result = run_build(doc, tmp_path / "out")
     assert time.monotonic() - started < 20
@@ -448,11 +440,12 @@ def hostile_folder(tmp_path: Path, port: int) -> tuple[Path, list[Path]]:
         "server-css-attribute.md": f'[text]{{style="background: url({server}/x.png)"}}',
     }
     for name, body in hostile.items():
-        (docs / name).write_text(FRONT_MATTER + body + "\n", encoding="utf-8")
+        (docs / name).write_text(REQUIRED_FRONT_MATTER + body + "\n", encoding="utf-8")
     # A source that builds, in every format, with a link to the server: links
     # are for readers to follow, never fetched by the build.
     (docs / "server-link.md").write_text(
-        FRONT_MATTER + f"Read [our clinic's opening times]({server}/times).\n", encoding="utf-8"
+        REQUIRED_FRONT_MATTER + f"Read [our clinic's opening times]({server}/times).\n",
+        encoding="utf-8",
     )
     return docs, sorted(docs.glob("*.md"))
 

@@ -24,12 +24,7 @@ from typing import Any
 import pikepdf
 import pytest
 import weasyprint
-from pdfminer.converter import PDFLayoutAnalyzer
-from pdfminer.pdffont import PDFFont
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
-from pdfminer.psparser import PSLiteral
-from pdfua_checks import problems
+from pdfua_checks import marked_runs, problems
 from validators import ToolMissing, pdftotext, pdfua
 from weasyprint.urls import path2url
 
@@ -357,67 +352,19 @@ def _destinations(pdf: pikepdf.Pdf) -> Iterator[Any]:
             yield (value.D if isinstance(value, pikepdf.Dictionary) else value)[0]
 
 
-class _TaggedText(PDFLayoutAnalyzer):
-    """A pdfminer device that files each character under its page and MCID."""
-
-    def __init__(self, manager: PDFResourceManager) -> None:
-        super().__init__(manager, pageno=1, laparams=None)
-        self.page = 0
-        self.mcids: list[int | None] = []
-        self.text: dict[tuple[int, int], str] = defaultdict(str)
-
-    def begin_page(self, page: PDFPage, ctm: Any) -> None:
-        super().begin_page(page, ctm)
-        self.page += 1
-
-    def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
-        mcid = props.get("MCID") if isinstance(props, dict) else None
-        self.mcids.append(mcid if isinstance(mcid, int) else None)
-
-    def end_tag(self) -> None:
-        if self.mcids:
-            self.mcids.pop()
-
-    def render_char(
-        self,
-        matrix: Any,
-        font: PDFFont,
-        fontsize: float,
-        scaling: float,
-        rise: float,
-        cid: int,
-        ncs: Any,
-        graphicstate: Any,
-    ) -> float:
-        advance: float = super().render_char(
-            matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate
-        )
-        mcid = next((mcid for mcid in reversed(self.mcids) if mcid is not None), None)
-        if mcid is not None:
-            try:
-                self.text[self.page, mcid] += font.to_unichr(cid)
-            except Exception:  # pdfminer's PDFUnicodeNotDefined, among others
-                self.text[self.page, mcid] += "?"
-        return advance
-
-    def receive_layout(self, ltpage: Any) -> None:
-        """No layout analysis: characters are filed as they are drawn."""
-
-
 def logical_text(path: Path) -> list[str]:
     """The tagged text in structure-tree order: what a screen reader reads, page by MCID."""
-    manager = PDFResourceManager()
-    device = _TaggedText(manager)
-    interpreter = PDFPageInterpreter(manager, device)
-    with path.open("rb") as stream:
-        for page in PDFPage.get_pages(stream):
-            interpreter.process_page(page)
+    filed: dict[tuple[int, int], str] = defaultdict(str)
+    for number, runs in enumerate(marked_runs(path), start=1):
+        for run in runs:
+            if run.mcid is not None:
+                filed[number, run.mcid] += run.text
     text = []
     with pikepdf.open(path) as pdf:
         numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         for element in _elements(pdf):
             for owner, mcid in _marked_content(element):
-                text.append(device.text.get((numbers.get(owner.objgen, 0), mcid), ""))
+                text.append(filed.get((numbers.get(owner.objgen, 0), mcid), ""))
     return text
 
 

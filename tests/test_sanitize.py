@@ -8,35 +8,25 @@ from pathlib import Path
 import lxml.html
 import pytest
 from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT, Writer
+from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import fragment, pandoc, sanitize
 from pipeline.document import load
 from pipeline.errors import PipelineError
 
-FRONT_MATTER = """\
----
-title: Looking After Your Feet
-lang: en-GB
-organisation: Example NHS Foundation Trust
-description: Simple daily checks that keep your feet healthy.
-published: 2026-05-01
-next_review: 2028-05-01
----
-
-"""
-
 
 def refusal(write: Writer, body: str) -> str:
     """The one-line error loading ``body`` gives."""
     with pytest.raises(PipelineError) as caught:
-        load(write(FRONT_MATTER + body))
+        load(write(REQUIRED_FRONT_MATTER + body))
     return str(caught.value.diagnostic)
 
 
 def test_the_raw_html_subset_is_published(write: Writer) -> None:
     document = load(
         write(
-            FRONT_MATTER + 'Call <abbr title="National Health Service">NHS</abbr> 111: press '
+            REQUIRED_FRONT_MATTER
+            + 'Call <abbr title="National Health Service">NHS</abbr> 111: press '
             '<kbd>1</kbd>, then ask for <bdi lang="ar" dir="rtl">محمد</bdi>.<br>'
             'Open until <time datetime="20:00">8 pm</time>; H<sub>2</sub>O.\n'
         )
@@ -81,7 +71,7 @@ def test_links_that_are_refused(write: Writer, address: str) -> None:
     ],
 )
 def test_links_that_are_published(write: Writer, address: str) -> None:
-    document = load(write(FRONT_MATTER + f"[Book a visit]({address})\n\n## Every Day\n"))
+    document = load(write(REQUIRED_FRONT_MATTER + f"[Book a visit]({address})\n\n## Every Day\n"))
     assert f'href="{address}"' in document.body_html
 
 
