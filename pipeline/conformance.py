@@ -18,8 +18,16 @@ CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
 def claimed(document: Document) -> bool:
-    """Whether ``document`` may claim WCAG 2.2 Level AA conformance."""
-    return bool(document.meta.certified_by) and not a11y.run_checks(document)
+    """Whether ``document`` may claim WCAG 2.2 Level AA conformance.
+
+    Every edition asks; the checks run once per document (and process).
+    """
+    if "claimed" not in document.memo:
+        document.memo["claimed"] = bool(document.meta.certified_by) and not a11y.run_checks(
+            document
+        )
+    claim: bool = document.memo["claimed"]
+    return claim
 
 
 def statement(document: Document) -> str:

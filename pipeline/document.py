@@ -50,6 +50,9 @@ class Document:
     #: Rendered outputs by format name, so that an edition built from another
     #: (the booklet from the leaflet) does not render it twice.
     renders: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    #: What later stages work out about the document once, for every format
+    #: (see :func:`pipeline.conformance.claimed`).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: The body's HTML as pandoc renders it from the Markdown, and pandoc's
     #: JSON of the parsed body, to check the AST is still that (see
     #: :class:`pipeline.pandoc.EarlyHTML`); used once by :attr:`body_html`.
