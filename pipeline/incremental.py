@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.a11y.quality import REVIEW_DUE
 from pipeline.context import Context
 from pipeline.errors import Diagnostic, Location, Severity
-
-#: The check whose finding depends on the date (``pipeline.a11y.quality.review_due``).
-REVIEW_DUE = "meta.review-due"
 
 MANIFEST = Path(".clearleaf") / "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent

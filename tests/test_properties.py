@@ -18,6 +18,7 @@ from pathlib import Path
 
 import lxml.html
 from conftest import FIXTURES
+from helpers import front_matter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from wellformed import html_problems, xhtml_problems
@@ -28,22 +29,9 @@ from pipeline.errors import PipelineError
 
 FORMATS = builder.resolve_formats(["html", "epub", "txt"])
 
-FRONT_MATTER = """\
----
-title: Generated Document
-lang: en-GB
-organisation: Example NHS Foundation Trust
-description: A document written by the property-based tests.
-published: 2026-05-01
-next_review: 2028-05-01
-contact:
-  phone: 0300 123 4567
-feedback: Email feet@example.org to tell us what you think.
-sources:
-  - NICE NG19, 2019.
----
-
-"""
+FRONT_MATTER = front_matter(
+    "Generated Document", description="A document written by the property-based tests."
+)
 
 SETTINGS = settings(
     max_examples=40,

@@ -23,6 +23,7 @@ from pathlib import Path
 import lxml.html
 import pikepdf
 import pytest
+from helpers import front_matter
 from lxml import etree
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTTextLine
@@ -352,22 +353,7 @@ def test_pdf_words_in_other_scripts_survive(tmp_path: Path) -> None:
     assert "हिन्दी" in text and "ไทย ภาษา" in text and "Nguyễn" in text
 
 
-FRONT = """\
----
-title: Help in Your Language
-lang: en-GB
-organisation: Example NHS Foundation Trust
-description: How to ask for help in your language.
-published: 2026-05-01
-next_review: 2028-05-01
-contact:
-  phone: 0300 123 4567
-feedback: Email feet@example.org to tell us what you think.
-sources:
-  - "NICE. Diabetic foot problems: prevention and management (NG19), 2019."
----
-
-"""
+FRONT = front_matter("Help in Your Language", description="How to ask for help in your language.")
 
 
 def test_a_character_no_font_has_is_a_warning_with_its_line(tmp_path: Path) -> None:
@@ -504,24 +490,14 @@ def test_encoding_details_change_nothing(name: str, tmp_path: Path) -> None:
         ).read_bytes()
 
 
-FRONT_MATTER = """\
----
-title: {title}
-lang: en-GB
-organisation: Example NHS Foundation Trust
-description: A long source, to show that long sources build.
-published: 2026-05-01
-next_review: 2028-05-01
----
-
-"""
+LONG = "A long source, to show that long sources build."
 
 
 def test_a_table_of_10000_rows(tmp_path: Path) -> None:
     source = tmp_path / "table.md"
     rows = "".join(f"| Clinic {i} | {i % 24:02d}:00 |\n" for i in range(10_000))
     source.write_text(
-        FRONT_MATTER.format(title="Clinic Times")
+        front_matter("Clinic Times", description=LONG)
         + "Every clinic and when it opens.\n\n## Clinics\n\n| Clinic | Opens |\n|---|---|\n"
         + rows,
         encoding="utf-8",
@@ -540,7 +516,7 @@ def test_a_long_booklet(tmp_path: Path) -> None:
     sections = "".join(
         f"## Section {number}\n\n" + (paragraph + "\n\n") * 10 for number in range(30)
     )
-    source.write_text(FRONT_MATTER.format(title="A Long Booklet") + sections, encoding="utf-8")
+    source.write_text(front_matter("A Long Booklet", description=LONG) + sections, encoding="utf-8")
     assert source.stat().st_size > 150_000
     build(source, tmp_path, builder.resolve_formats(["html", "txt"]))
     tree = lxml.html.fromstring((tmp_path / "booklet.html").read_bytes())

@@ -120,7 +120,7 @@ CHECKS: dict[str, Check] = {
             quality.missing_feedback,
         ),
         Check(
-            "meta.review-due",
+            quality.REVIEW_DUE,
             Severity.WARNING,
             "The next review date has not passed (an error under --strict).",
             quality.review_due,

@@ -60,6 +60,10 @@ def missing_feedback(document: Document, source: Source) -> Iterator[Finding]:
         )
 
 
+#: The code of :func:`review_due`, the one check whose finding depends on the date.
+REVIEW_DUE = "meta.review-due"
+
+
 def review_due(document: Document, source: Source) -> Iterator[Finding]:
     """The next review date has not passed."""
     due = document.meta.next_review
