@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline import limits
-from pipeline.errors import input_error
+from pipeline.errors import PipelineError, combined, input_error
 
 #: Image types every reading system and browser shows (EPUB 3.3 core media types).
 IMAGE_TYPES = {
@@ -44,59 +44,94 @@ MEDIA_TYPES = {
 
 def line_of(text: str, needle: str) -> int:
     """The first line of ``text`` containing ``needle`` (1-based), or 0."""
+    return position_of(text, needle)[0]
+
+
+def position_of(text: str, needle: str) -> tuple[int, int]:
+    """The line and column (1-based) where ``needle`` first is in ``text``, or (0, 0)."""
     index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+    if index < 0:
+        return 0, 0
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def resolve_images(sources: list[str], folder: Path, path: Path, text: str) -> dict[str, Path]:
-    """Map each image reference to its file, refusing anything outside ``folder``."""
-    root = folder.resolve()
-    found: dict[str, Path] = {}
-    for src in sources:
-        if src in found:
-            continue
-        line = line_of(text, src)
-        parts = urlsplit(src)
-        if parts.scheme or parts.netloc or src.startswith("/"):
-            raise input_error(
-                path,
-                "asset.not-local",
-                f"image '{src}' must be a file next to the source, not an address or "
-                "absolute path; copy it into the document's folder",
-                line,
-            )
-        target = (root / unquote(parts.path)).resolve()
-        if not target.is_relative_to(root):
-            raise input_error(
-                path,
-                "asset.outside-folder",
-                f"image '{src}' is outside the document's folder; copy it next to the source",
-                line,
-            )
-        if not target.is_file():
-            raise input_error(
-                path,
-                "asset.missing",
-                f"image '{src}' does not exist; check the file name",
-                line,
-            )
-        if target.stat().st_size > limits.MAX_IMAGE_BYTES:
-            raise input_error(
-                path,
-                "limit.image-size",
-                f"image '{src}' is larger than {limits.MAX_IMAGE_BYTES // (1024 * 1024)} MB; "
-                "save it smaller (every edition embeds it)",
-                line,
-            )
-        if media_type(target) not in IMAGE_TYPES:
-            raise input_error(
-                path,
-                "asset.image-type",
-                f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP; convert it to one of them",
-                line,
-            )
-        found[src] = target
+    """Map each image reference to its file, refusing anything outside ``folder``.
+
+    Raises one error reporting every image that cannot be used.
+    """
+    found, errors = resolve_all(sources, folder, path, text)
+    if errors:
+        raise combined(errors)
     return found
+
+
+def resolve_all(
+    sources: list[str],
+    folder: Path,
+    path: Path,
+    text: str,
+    positions: dict[str, tuple[int, int]] | None = None,
+) -> tuple[dict[str, Path], list[PipelineError]]:
+    """Each usable image reference with its file, and an error for each that is not.
+
+    ``positions`` gives where each reference is in the source; otherwise its
+    first mention in ``text`` is.
+    """
+    found: dict[str, Path] = {}
+    errors: list[PipelineError] = []
+    for src in dict.fromkeys(sources):
+        where = (positions or {}).get(src) or position_of(text, src)
+        try:
+            found[src] = _resolve(src, folder, path, where)
+        except PipelineError as error:
+            errors.append(error)
+    return found, errors
+
+
+def _resolve(src: str, folder: Path, path: Path, where: tuple[int, int]) -> Path:
+    """The file the image reference ``src`` names, checked."""
+    root = folder.resolve()
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith("/"):
+        raise input_error(
+            path,
+            "asset.not-local",
+            f"image '{src}' must be a file next to the source, not an address or "
+            "absolute path; copy it into the document's folder",
+            *where,
+        )
+    target = (root / unquote(parts.path)).resolve()
+    if not target.is_relative_to(root):
+        raise input_error(
+            path,
+            "asset.outside-folder",
+            f"image '{src}' is outside the document's folder; copy it next to the source",
+            *where,
+        )
+    if not target.is_file():
+        raise input_error(
+            path,
+            "asset.missing",
+            f"image '{src}' does not exist; check the file name",
+            *where,
+        )
+    if target.stat().st_size > limits.MAX_IMAGE_BYTES:
+        raise input_error(
+            path,
+            "limit.image-size",
+            f"image '{src}' is larger than {limits.MAX_IMAGE_BYTES // (1024 * 1024)} MB; "
+            "save it smaller (every edition embeds it)",
+            *where,
+        )
+    if media_type(target) not in IMAGE_TYPES:
+        raise input_error(
+            path,
+            "asset.image-type",
+            f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP; convert it to one of them",
+            *where,
+        )
+    return target
 
 
 def media_type(path: Path) -> str:

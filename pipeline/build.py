@@ -63,8 +63,8 @@ class Report:
 
     def reject(self, source: Path, error: PipelineError) -> None:
         """Record that ``source`` could not be read or rendered because of ``error``."""
-        self.diagnostics.append(error.diagnostic)
-        self.input_errors.append(error.diagnostic)
+        self.diagnostics.extend(error.diagnostics)
+        self.input_errors.extend(error.diagnostics)
         self.failed.append(source)
         self.invalid.append(source)
 
@@ -177,11 +177,19 @@ def read(source: Path, report: Report, html: bool = False) -> Document | None:
     started = time.perf_counter()
     try:
         document = document_module.load(source, html=html)
+    except document_module.InvalidSource as error:
+        timings["read"] = time.perf_counter() - started
+        report.reject(source, error)
+        if error.document is not None:
+            # Not publishable, but what could be read is checked in the same
+            # run, so that every problem of the source is known at once.
+            verdict(error.document, report)
+        return None
     except PipelineError as error:
         report.reject(source, error)
         return None
     finally:
-        timings["read"] = time.perf_counter() - started
+        timings.setdefault("read", time.perf_counter() - started)
     report.documents[source] = document
     return document
 
@@ -193,12 +201,16 @@ def verdict(document: Document, report: Report, strict: bool = False) -> bool:
     ``strict``, a warning). Otherwise the source is added to ``report.failed``.
     """
     started = time.perf_counter()
-    found = [*document.diagnostics, *a11y.run_checks(document)]
-    report.timings[document.path]["check"] = time.perf_counter() - started
+    found = sorted(
+        {*document.diagnostics, *a11y.run_checks(document)},
+        key=lambda d: (d.location.line, d.location.column, d.code, d.message),
+    )
+    report.timings.setdefault(document.path, {})["check"] = time.perf_counter() - started
     report.diagnostics.extend(found)
     blocking = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if any(diagnostic.severity in blocking for diagnostic in found):
-        report.failed.append(document.path)
+        if document.path not in report.failed:
+            report.failed.append(document.path)
         return False
     return True
 

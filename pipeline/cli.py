@@ -315,7 +315,8 @@ def _run(action: Callable[[], Report], show_traceback: bool, interrupted: str) -
     try:
         return action()
     except PipelineError as error:
-        click.echo(str(error.diagnostic), err=True)
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
         sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
         click.echo(interrupted, err=True)
@@ -366,7 +367,8 @@ def watch(
             planned = builder.plan(sources, Path("source"))
             report = builder.build(planned, builder.resolve_formats(formats), out)
         except PipelineError as error:
-            click.echo(str(error.diagnostic), err=True)
+            for diagnostic in error.diagnostics:
+                click.echo(str(diagnostic), err=True)
             return
         for diagnostic in report.diagnostics:
             click.echo(str(diagnostic), err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pipeline import a11y
 from pipeline.document import Document
+from pipeline.errors import Severity
 
 #: EPUB Accessibility 1.1, section 2.1: the exact conformance string.
 CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -23,8 +24,10 @@ def claimed(document: Document) -> bool:
     Every edition asks; the checks run once per document (and process).
     """
     if "claimed" not in document.memo:
-        document.memo["claimed"] = bool(document.meta.certified_by) and not a11y.run_checks(
-            document
+        found = [*document.diagnostics, *a11y.run_checks(document)]
+        # Notes say what the pipeline did, not what is wrong.
+        document.memo["claimed"] = bool(document.meta.certified_by) and not any(
+            d.severity is not Severity.NOTE for d in found
         )
     claim: bool = document.memo["claimed"]
     return claim

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import stat
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,12 @@ from typing import Any
 
 import yaml
 
-from pipeline import assets, fragment, limits, pandoc, sanitize
+from pipeline import assets, fragment, limits, outline, pandoc, rawhtml, sanitize, targets
 from pipeline.ast import Heading, has_notes, image_sources, strip_comments
 from pipeline.ast import headings as find_headings
-from pipeline.errors import Diagnostic, input_error
-from pipeline.metadata import Metadata, validate
+from pipeline.errors import Diagnostic, PipelineError, combined, input_error
+from pipeline.metadata import Metadata, validate_all
+from pipeline.sourcemap import Source, source_of
 
 _FENCE_OPEN = "---"
 
@@ -47,6 +49,8 @@ class Document:
     #: Each image reference in the body and the file it names.
     images: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: How the body's headings were written (see :mod:`pipeline.outline`).
+    outline: outline.Outline = field(default_factory=outline.Outline)
     #: Rendered outputs by format name, so that an edition built from another
     #: (the booklet from the leaflet) does not render it twice.
     renders: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
@@ -63,6 +67,11 @@ class Document:
         state = dict(self.__dict__)
         state["early_html"] = None
         return state
+
+    @property
+    def source(self) -> Source:
+        """The source map of the file: where each construct is, for diagnostics."""
+        return source_of(self.text)
 
     @property
     def stem(self) -> str:
@@ -111,6 +120,25 @@ class Document:
 EARLY_HTML_BYTES = 64 * 1024
 
 
+class InvalidSource(PipelineError):
+    """A source with mistakes that stop it being published, all found in one run.
+
+    ``document`` is what could be read of it (with provisional metadata when
+    the front matter has mistakes), so that the accessibility checks can
+    still report on the body in the same run; ``None`` when nothing could be.
+    """
+
+    def __init__(self, error: PipelineError, document: Document | None) -> None:
+        super().__init__(error.diagnostic, error.category, error.more)
+        self.document = document
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[PipelineError], tuple[Diagnostic, str, tuple[Diagnostic, ...]]]:
+        # Across processes, only the diagnostics travel (as a PipelineError).
+        return (PipelineError, (self.diagnostic, self.category, self.more))
+
+
 def load(path: Path, html: bool = False) -> Document:
     """Read, validate and parse the source at ``path``.
 
@@ -120,8 +148,10 @@ def load(path: Path, html: bool = False) -> Document:
 
     Refuses, with the line where it can: a file that is empty, not text, not
     UTF-8 or beyond a limit (:mod:`pipeline.limits`); bad front matter; a YAML
-    block in the body; content :mod:`pipeline.sanitize` does not publish; an
-    image that is missing, remote or outside the document's folder.
+    block in the body; a misspelt attribute or a clashing identifier
+    (:mod:`pipeline.sanitize`); an image that is missing, remote or outside the
+    document's folder. Every such mistake that can be found in one run is
+    (:class:`InvalidSource`), so that an editor fixes them all at once.
     """
     data = _read(path)
     text = _decode(data, path)
@@ -134,37 +164,78 @@ def load(path: Path, html: bool = False) -> Document:
         )
     limits.check_lines(text, path)
     front, body, first_line = _split_front_matter(text, path)
-    raw, key_lines = _load_yaml(front, path, first_line)
-    meta = validate(raw, path, key_lines, first_line)
+    source = source_of(text)
+    errors: list[PipelineError] = []
+    raw, key_lines = _load_yaml(front, path, first_line, errors)
+    meta, meta_errors = validate_all(raw, path, key_lines, first_line)
+    if raw is None:
+        meta_errors = []  # the YAML itself is wrong: its keys cannot be judged
+    errors.extend(meta_errors)
     early = pandoc.EarlyHTML(body, path) if html and len(body) >= EARLY_HTML_BYTES else None
     try:
         parsed, diagnostics = pandoc.parse_json(body, path)
-        tree = _body(pandoc.decode(parsed, path), diagnostics, path, body)
+        tree, shape = _body(
+            pandoc.decode(parsed, path), diagnostics, errors, path, body, meta, source
+        )
     except BaseException:
         if early is not None:
             early.cancel()
         raise
-    images = assets.resolve_images(image_sources(tree["blocks"]), path.parent, path, text)
-    return Document(
+    sources = image_sources(tree["blocks"])
+    offsets = source.locate_targets((True, src) for src in sources)
+    first = {
+        src: source.position(offset)
+        for src, offset in reversed(list(zip(sources, offsets, strict=True)))
+    }
+    images, image_errors = assets.resolve_all(sources, path.parent, path, text, first)
+    errors.extend(image_errors)
+    document = Document(
         path=path,
         meta=meta,
         ast=tree,
         text=text,
         images=images,
-        diagnostics=diagnostics,
+        diagnostics=sorted(diagnostics, key=lambda d: (d.location.line, d.location.column, d.code)),
+        outline=shape,
         early_html=(early, parsed) if early is not None else None,
     )
+    if errors:
+        if early is not None:
+            early.cancel()
+        document.early_html = None
+        raise InvalidSource(combined(errors), document)
+    return document
 
 
 def _body(
-    tree: dict[str, Any], diagnostics: list[Diagnostic], path: Path, body: str
-) -> dict[str, Any]:
-    """The parsed body, checked, without comments, and sanitised."""
-    _check_notes(diagnostics, path)
+    tree: dict[str, Any],
+    diagnostics: list[Diagnostic],
+    errors: list[PipelineError],
+    path: Path,
+    body: str,
+    meta: Metadata,
+    source: Source,
+) -> tuple[dict[str, Any], outline.Outline]:
+    """The parsed body, without comments, its HTML read, its outline and links made sound.
+
+    What was changed or refused is added to ``diagnostics`` and ``errors``.
+    """
+    _check_notes(diagnostics, errors, path)
     limits.check_nesting(tree, path, body)
-    _check_body_metadata(tree, path, body)
+    _check_body_metadata(tree, errors, path, body)
     tree = strip_comments(tree)
-    return sanitize.check(tree, path, body)
+    tree, read = rawhtml.read(tree, path, source)
+    diagnostics.extend(read.diagnostics)
+    tree, shaped = outline.normalise(tree, meta.title or None, path, source)
+    diagnostics.extend(shaped.diagnostics)
+    errors.extend(shaped.errors)
+    base = None if meta.provisional else targets.base_address(meta.link_base, meta.url)
+    tree, linked = targets.resolve(tree, path, source, base)
+    diagnostics.extend(linked.diagnostics)
+    tree, checked = sanitize.check(tree, path, source)
+    diagnostics.extend(checked.diagnostics)
+    errors.extend(checked.errors)
+    return tree, shaped.outline
 
 
 def _read(path: Path) -> bytes:
@@ -220,6 +291,11 @@ def _decode(data: bytes, path: Path) -> str:
             line,
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Canonically equivalent text in one form (NFC), as HTML and EPUB ask
+    # (the Nu Html Checker warns of any other): a letter and its marks typed
+    # separately are the same words, and every edition then holds the same
+    # characters, searches and screen readers included.
+    text = unicodedata.normalize("NFC", text)
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
@@ -261,8 +337,14 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     )
 
 
-def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, int]]:
-    """Parse the YAML block, keeping the line of every top-level key."""
+def _load_yaml(
+    front: str, path: Path, first_line: int, errors: list[PipelineError]
+) -> tuple[Any, dict[str, int]]:
+    """Parse the YAML block, keeping the line of every top-level key.
+
+    A key set twice, or YAML that cannot be read at all (then ``None``), is
+    added to ``errors``.
+    """
     loader = _Loader(front)
     try:
         node = loader.get_single_node()
@@ -274,12 +356,15 @@ def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, 
                 key = str(key_node.value)
                 line = first_line + key_node.start_mark.line + 1
                 if key in key_lines:
-                    raise input_error(
-                        path,
-                        "meta.duplicate-key",
-                        f"'{key}' is set twice (first on line {key_lines[key]}); keep one",
-                        line,
+                    errors.append(
+                        input_error(
+                            path,
+                            "meta.duplicate-key",
+                            f"'{key}' is set twice (first on line {key_lines[key]}); keep one",
+                            line,
+                        )
                     )
+                    continue
                 key_lines[key] = line
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as exc:
@@ -290,13 +375,17 @@ def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, 
         line = first_line + (mark.line + 1 if mark else 0)
         column = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
-        raise input_error(
-            path,
-            "meta.yaml-syntax",
-            f"the front matter is not valid YAML ({problem}); check quotes, colons and indentation",
-            line,
-            column,
-        ) from None
+        errors.append(
+            input_error(
+                path,
+                "meta.yaml-syntax",
+                f"the front matter is not valid YAML ({problem}); check quotes, colons and "
+                "indentation",
+                line,
+                column,
+            )
+        )
+        return None, {}
     finally:
         loader.dispose()
 
@@ -306,30 +395,37 @@ def _load_yaml(front: str, path: Path, first_line: int) -> tuple[Any, dict[str, 
 _BODY_YAML = re.compile(r"^---[ \t]*\n(?=[^\s:#][^:\n]*:)", re.MULTILINE)
 
 
-def _check_body_metadata(tree: dict[str, Any], path: Path, body: str) -> None:
+def _check_body_metadata(
+    tree: dict[str, Any], errors: list[PipelineError], path: Path, body: str
+) -> None:
     """Refuse a YAML block in the body: pandoc would read it as settings and drop its text."""
     if not tree.get("meta"):
         return
     match = _BODY_YAML.search(body)
-    raise input_error(
-        path,
-        "source.body-metadata",
-        "this '---' line starts a second YAML block, which no edition shows (only the "
-        "front matter at the top is read); remove it, or use '* * *' for a rule",
-        body.count("\n", 0, match.start()) + 1 if match else 0,
+    errors.append(
+        input_error(
+            path,
+            "source.body-metadata",
+            "this '---' line starts a second YAML block, which no edition shows (only the "
+            "front matter at the top is read); remove it, or use '* * *' for a rule",
+            body.count("\n", 0, match.start()) + 1 if match else 0,
+        )
     )
 
 
-def _check_notes(diagnostics: list[Diagnostic], path: Path) -> None:
+def _check_notes(diagnostics: list[Diagnostic], errors: list[PipelineError], path: Path) -> None:
     """Refuse a footnote label defined twice: pandoc keeps one and drops the other's text."""
-    for diagnostic in diagnostics:
+    for diagnostic in list(diagnostics):
         match = re.match(r"Duplicate note reference '(.*)'", diagnostic.message)
         if match:
-            raise input_error(
-                path,
-                "source.duplicate-note",
-                f"footnote [^{match[1]}] is defined a second time here, and one of the two "
-                "texts would be lost; give each note its own label",
-                diagnostic.location.line,
-                diagnostic.location.column,
+            diagnostics.remove(diagnostic)
+            errors.append(
+                input_error(
+                    path,
+                    "source.duplicate-note",
+                    f"footnote [^{match[1]}] is defined a second time here, and one of the two "
+                    "texts would be lost; give each note its own label",
+                    diagnostic.location.line,
+                    diagnostic.location.column,
+                )
             )

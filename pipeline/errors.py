@@ -15,10 +15,16 @@ from pathlib import Path
 
 
 class Severity(enum.Enum):
-    """How serious a diagnostic is."""
+    """How serious a diagnostic is.
+
+    A note says what the pipeline did with something in a source (a heading
+    level shifted, an HTML wrapper ignored); it never fails a build, not even
+    under ``--strict``, and does not stand in the way of a conformance claim.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -68,16 +74,39 @@ class PipelineError(Exception):
 
     ``category`` is ``input`` for the user's files, ``usage`` for the command
     line, ``tool`` for a third-party tool that failed on valid input.
+
+    ``more`` are further problems of the same input found in the same run, so
+    that an editor learns of every mistake at once, not one a run;
+    :attr:`diagnostics` holds them all, the first being :attr:`diagnostic`.
     """
 
-    def __init__(self, diagnostic: Diagnostic, category: str = "input") -> None:
-        super().__init__(str(diagnostic))
+    def __init__(
+        self, diagnostic: Diagnostic, category: str = "input", more: tuple[Diagnostic, ...] = ()
+    ) -> None:
+        super().__init__("\n".join(str(d) for d in (diagnostic, *more)))
         self.diagnostic = diagnostic
         self.category = category
+        self.more = tuple(more)
 
-    def __reduce__(self) -> tuple[type[PipelineError], tuple[Diagnostic, str]]:
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem this error reports, in the order found."""
+        return [self.diagnostic, *self.more]
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[PipelineError], tuple[Diagnostic, str, tuple[Diagnostic, ...]]]:
         # Errors cross from worker processes to the parent by pickling.
-        return (PipelineError, (self.diagnostic, self.category))
+        return (PipelineError, (self.diagnostic, self.category, self.more))
+
+
+def combined(errors: list[PipelineError]) -> PipelineError:
+    """One error reporting every diagnostic of ``errors``, sorted by line and column."""
+    found = sorted(
+        {d: None for error in errors for d in error.diagnostics},
+        key=lambda d: (d.location.line, d.location.column),
+    )
+    return PipelineError(found[0], errors[0].category, tuple(found[1:]))
 
 
 def input_error(
@@ -85,6 +114,16 @@ def input_error(
 ) -> PipelineError:
     """Make the error for a mistake in a user's file."""
     return PipelineError(Diagnostic(Location(path, line, column), Severity.ERROR, code, message))
+
+
+def note(path: Path, code: str, message: str, line: int = 0, column: int = 0) -> Diagnostic:
+    """A note on what the pipeline did with something in a user's file."""
+    return Diagnostic(Location(path, line, column), Severity.NOTE, code, message)
+
+
+def warning(path: Path, code: str, message: str, line: int = 0, column: int = 0) -> Diagnostic:
+    """A warning about something in a user's file that does not stop the build."""
+    return Diagnostic(Location(path, line, column), Severity.WARNING, code, message)
 
 
 def display_path(path: Path) -> str:

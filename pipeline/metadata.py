@@ -11,11 +11,11 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import input_error
+from pipeline.errors import Location, PipelineError, combined, input_error
 
 # BCP 47 well-formedness (RFC 5646 section 2.1), simplified to the shapes a
 # publisher writes: language, optional script, region and variants.
@@ -61,6 +61,13 @@ FIELDS: tuple[Field, ...] = (
     Field("feedback", "text", False, "How readers comment on the document."),
     Field(
         "url", "url", False, "The address of the web version (https://...); printed as a QR code."
+    ),
+    Field(
+        "link_base",
+        "url",
+        False,
+        "The address relative links in the text resolve against, e.g. https://www.example.org/ "
+        "for links written /conditions/cold; default: the url.",
     ),
     Field("sources", "list", False, "The evidence the text relies on, one entry each."),
     Field("keywords", "list", False, "Subjects, for catalogues and search engines."),
@@ -115,68 +122,132 @@ class Metadata:
     contact: Contact | None = None
     feedback: str | None = None
     url: str | None = None
+    link_base: str | None = None
     sources: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     rights: str | None = None
     accessibility_summary: str | None = None
     certified_by: str | None = None
     reading_age_target: int = 11
+    #: Stands in for front matter with mistakes, so that the body can still be
+    #: checked in the same run: a required value that is missing or wrong is
+    #: empty here (see :func:`validate_all`). Never published.
+    provisional: bool = False
+
+
+#: What a provisional :class:`Metadata` has for each required key that is missing or wrong.
+_PLACEHOLDERS: dict[str, Any] = {
+    "title": "",
+    "lang": "und",
+    "organisation": "",
+    "description": "",
+    "published": dt.date.min,
+    "next_review": dt.date.max,
+}
 
 
 def validate(raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int) -> Metadata:
     """Check the parsed front matter against :data:`FIELDS` and build :class:`Metadata`.
 
     ``key_lines`` gives the source line of each key, ``first_line`` the line of
-    the opening ``---``, so that every error points at the right line.
+    the opening ``---``, so that every error points at the right line. Raises
+    one error reporting every mistake found.
     """
+    meta, errors = validate_all(raw, path, key_lines, first_line)
+    if errors:
+        raise combined(errors)
+    return meta
+
+
+def validate_all(
+    raw: Any, path: Path, key_lines: Mapping[str, int], first_line: int
+) -> tuple[Metadata, list[PipelineError]]:
+    """The metadata, and every mistake in the front matter that can be found together.
+
+    With mistakes, the metadata is *provisional*: what could be read, with
+    placeholders for the rest, so that the body's checks can still run.
+    """
+    errors: list[PipelineError] = []
     if not isinstance(raw, dict):
-        raise input_error(
-            path,
-            "meta.not-mapping",
-            "the front matter must be a list of 'key: value' lines",
-            first_line,
+        errors.append(
+            input_error(
+                path,
+                "meta.not-mapping",
+                "the front matter must be a list of 'key: value' lines",
+                first_line,
+            )
         )
+        raw = {}
+    #: Keys an unknown key looks like: its own error already names them.
+    suggested: set[str] = set()
     for key in raw:
         if key not in _BY_NAME:
             close = difflib.get_close_matches(str(key), _BY_NAME, n=1)
+            suggested.update(close)
             hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(_BY_NAME)
-            raise input_error(
-                path,
-                "meta.unknown-key",
-                f"unknown front-matter key '{key}'; {hint}",
-                key_lines.get(str(key), first_line),
+            errors.append(
+                input_error(
+                    path,
+                    "meta.unknown-key",
+                    f"unknown front-matter key '{key}'; {hint}",
+                    key_lines.get(str(key), first_line),
+                )
             )
     values: dict[str, Any] = {}
     for field in FIELDS:
         line = key_lines.get(field.name, first_line)
         value = raw.get(field.name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            if field.required:
-                raise input_error(
-                    path,
-                    "meta.missing-key",
-                    f"the front matter needs '{field.name}': {field.doc}",
-                    first_line,
+            if field.required and field.name not in suggested:
+                errors.append(
+                    input_error(
+                        path,
+                        "meta.missing-key",
+                        f"the front matter needs '{field.name}': {field.doc}",
+                        first_line,
+                    )
                 )
             continue
-        values[field.name] = _CONVERTERS[field.kind](field, value, path, line)
+        try:
+            values[field.name] = _CONVERTERS[field.kind](field, value, path, line)
+        except PipelineError as error:
+            errors.append(error)
+    if errors:
+        placeholders = {key: value for key, value in _PLACEHOLDERS.items() if key not in values}
+        meta = Metadata(**values, **placeholders, provisional=True)
+        return meta, [_at_key(error) for error in errors]
     meta = Metadata(**values)
     if meta.next_review <= meta.published:
-        raise input_error(
-            path,
-            "meta.review-before-publication",
-            f"next_review ({meta.next_review}) must come after published ({meta.published})",
-            key_lines.get("next_review", first_line),
+        errors.append(
+            input_error(
+                path,
+                "meta.review-before-publication",
+                f"next_review ({meta.next_review}) must come after published ({meta.published})",
+                key_lines.get("next_review", first_line),
+            )
         )
     if meta.reviewed is not None and not meta.published <= meta.reviewed < meta.next_review:
-        raise input_error(
-            path,
-            "meta.reviewed-out-of-order",
-            f"reviewed ({meta.reviewed}) must be on or after published ({meta.published}) "
-            f"and before next_review ({meta.next_review})",
-            key_lines.get("reviewed", first_line),
+        errors.append(
+            input_error(
+                path,
+                "meta.reviewed-out-of-order",
+                f"reviewed ({meta.reviewed}) must be on or after published ({meta.published}) "
+                f"and before next_review ({meta.next_review})",
+                key_lines.get("reviewed", first_line),
+            )
         )
-    return meta
+    if errors:
+        meta = Metadata(**{**values, "provisional": True})
+    return meta, [_at_key(error) for error in errors]
+
+
+def _at_key(error: PipelineError) -> PipelineError:
+    """``error`` pointing at the first column of its line: where a top-level key starts."""
+    location = error.diagnostic.location
+    if location.line and not location.column:
+        moved = Location(location.path, location.line, 1)
+        return PipelineError(replace(error.diagnostic, location=moved), error.category)
+    return error
 
 
 def _text(field: Field, value: Any, path: Path, line: int) -> str:

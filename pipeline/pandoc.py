@@ -28,8 +28,10 @@ from pipeline.errors import Diagnostic, Location, PipelineError, Severity, input
 PANDOC_VERSION = "3.9"
 
 # Pandoc's Markdown minus TeX: raw LaTeX and $math$ mean nothing in a leaflet
-# and would be silently dropped from every output but one.
-READER = "markdown-raw_tex-tex_math_dollars-tex_math_single_backslash"
+# and would be silently dropped from every output but one. HTML <div> and
+# <span> stay raw HTML, as every other tag does, so that pipeline.rawhtml can
+# tell a web page's wrappers from the fenced divs and spans an editor writes.
+READER = "markdown-raw_tex-tex_math_dollars-tex_math_single_backslash-native_divs-native_spans"
 
 #: Options on every run: the sandbox (no file or network access beyond
 #: standard input), and no line wrapping, so that the HTML is stable and diffable.
@@ -199,6 +201,13 @@ def to_html(ast: dict[str, Any], path: Path) -> str:
     """Render an AST (a document body) as an HTML5 fragment."""
     output, _ = _run(json.dumps(ast), "html5", "json", path)
     return output
+
+
+def from_html(html: str, path: Path) -> list[dict[str, Any]]:
+    """The blocks pandoc's HTML reader makes of an HTML fragment."""
+    output, _ = _run(html, "json", "html", path)
+    blocks: list[dict[str, Any]] = decode(output, path)["blocks"]
+    return blocks
 
 
 def version() -> str:

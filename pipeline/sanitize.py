@@ -1,19 +1,23 @@
-"""What a source may put into the published pages: raw HTML, attributes, links, identifiers.
+"""What a source may put into the published pages: attributes, links, identifiers.
 
-The policy (README, "Hostile input and limits") is checked on the AST right
-after parsing, so that every edition sees the same document and an editor
-gets one error with its line rather than a construct silently removed:
+The policy (README, "What a source may publish") is applied to the AST right
+after parsing, once :mod:`pipeline.rawhtml` has read the raw HTML, so that
+every edition sees the same document and an editor is told, at the line, of
+everything changed or refused:
 
-- raw HTML is limited to :data:`RAW_TAGS` with :data:`RAW_ATTRIBUTES`; a
-  script, frame, object, form, style sheet, media element or anything else is
-  an error (``source.unsafe-html``), and so is raw content for another format;
-- ``{...}`` attributes are limited to :data:`ATTRIBUTE_KEYS`: no event
-  handlers, no ``style`` (CSS that could hide or overlay text), no ``hidden``;
-- links go to web pages, email addresses, phone numbers or places in the
-  document (:data:`LINK_SCHEMES`), never ``javascript:``, ``data:`` or ``file:``;
+- ``{...}`` attributes are limited to :data:`ATTRIBUTE_KEYS`: an event
+  handler, a ``style`` (CSS that could hide or overlay text) or ``hidden`` is
+  removed (warning ``source.unsafe-html``), a misspelt key is an error with
+  the key it looks like (``lnag`` → ``lang``: a lost language marking would
+  go unnoticed), any other key is removed;
+- links go to web pages, email addresses, phone numbers, text messages or
+  places in the document (:data:`LINK_SCHEMES`); a ``javascript:``,
+  ``data:`` or ``file:`` link, or another scheme, becomes plain text
+  (warning ``source.unsafe-link``);
 - identifiers are unique and never one of the page's own
   (:data:`RESERVED_IDS`), and classes never one the page's styles use for
-  its own parts (:data:`RESERVED_CLASSES`, such as ``toc``, hidden in print).
+  its own parts (:data:`RESERVED_CLASSES`, such as ``toc``, hidden in print):
+  errors, since the editor meant something the page cannot give.
 
 Then :func:`clean` passes the rendered body through nh3 (the ammonia
 sanitiser) allowing only the elements and attributes pandoc writes for the
@@ -25,38 +29,27 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import html.parser
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
 
+from pipeline import rawhtml
 from pipeline.ast import stringify, walk
-from pipeline.errors import PipelineError, input_error
+from pipeline.errors import Diagnostic, PipelineError, input_error, warning
 from pipeline.fragment import NOTES_ID
-
-#: The HTML elements a source may write itself, for what Markdown cannot say:
-#: abbreviations with their expansion, isolated or overridden text direction
-#: (names in another script), line and word breaks, keys to press, highlighted
-#: and small print, sub- and superscripts, machine-readable dates.
-RAW_TAGS = frozenset(
-    {"abbr", "bdi", "bdo", "br", "kbd", "mark", "small", "sub", "sup", "time", "wbr"}
-)
-
-#: The attributes those elements may have (``*``: any of them).
-RAW_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "*": frozenset({"lang", "dir", "title"}),
-    "time": frozenset({"datetime"}),
-}
+from pipeline.sourcemap import Source
 
 #: The keys a ``{...}`` attribute list may set, besides ``#id`` and ``.class``.
 ATTRIBUTE_KEYS = frozenset({"lang", "dir", "title", "width", "height"})
 
 #: The address schemes a link may use; an address without one (a place in
-#: the document, ``#section``, or a relative address) is fine too.
-LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+#: the document, ``#section``) is fine too (:mod:`pipeline.targets` resolves
+#: relative ones).
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "sms"})
 
 #: Identifiers the page gives its own parts (templates in ``styles/``,
 #: :mod:`pipeline.page`, :mod:`pipeline.fragment`, pandoc's notes section).
@@ -79,6 +72,12 @@ _RESERVED_ID = re.compile(r"^(fn|fnref)\d+$|^cb\d+(-\d+)?$")
 #: Classes a source may give its own blocks and images to change how they look.
 EDITOR_CLASSES = frozenset({"callout", "decorative"})
 
+#: Classes pandoc and :mod:`pipeline.rawhtml` give what they write, which the
+#: styles use: ``uri`` marks a link written as its own address (``<https://...>``),
+#: whose address the printed editions then do not print twice; ``details`` a
+#: question and answer written as HTML ``<details>``.
+PANDOC_CLASSES = frozenset({"uri", "details"})
+
 #: Classes the styles give to the page's own parts: on the text they would
 #: move or hide it (``toc`` and ``skip-link`` are hidden in print).
 RESERVED_CLASSES = frozenset(
@@ -98,7 +97,6 @@ RESERVED_CLASSES = frozenset(
     }
 )
 
-_HTML_FORMATS = ("html", "html4", "html5")
 # Where each AST element keeps its attributes (pandoc-types 1.23).
 _ATTR_INDEX = {
     "Header": 1,
@@ -112,53 +110,35 @@ _ATTR_INDEX = {
     "Figure": 0,
 }
 
-# Why a raw element is refused, by element, and what to do instead.
-_SCRIPT = "the pipeline publishes no scripts; remove it"
-_EMBED = "it embeds another page or program, which no edition can carry; link to it instead"
-_STYLE = (
-    "the pipeline's styles decide the layout (RNIB Clear Print) and never load another "
-    "file; remove it"
-)
-_MEDIA = "write images in Markdown, ![what it shows](file.png), so they are checked and embedded"
-_FORM = "a document has no forms; give a phone number, email or web address instead"
-_REFUSED: dict[str, str] = {
-    **dict.fromkeys(("script", "noscript", "template"), _SCRIPT),
-    **dict.fromkeys(
-        ("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "param"), _EMBED
-    ),
-    **dict.fromkeys(("style", "link", "meta", "base"), _STYLE),
-    **dict.fromkeys(
-        ("img", "picture", "source", "video", "audio", "track", "svg", "math", "canvas", "map"),
-        _MEDIA,
-    ),
-    **dict.fromkeys(
-        ("form", "input", "button", "select", "option", "textarea", "label", "fieldset"), _FORM
-    ),
-    "a": "write links in Markdown: [what it is](https://...)",
-}
+
+@dataclass
+class Result:
+    """What sanitising found: warnings for what was removed, errors for what cannot be."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[PipelineError] = field(default_factory=list)
 
 
-def check(tree: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
-    """Refuse what a source may not publish; return ``tree`` with colliding identifiers fixed.
-
-    ``body`` is the source text with the front matter blanked out, so that a
-    line found in it is the line in the file.
-    """
-    finder = _Lines(body)
+def check(tree: dict[str, Any], path: Path, source: Source) -> tuple[dict[str, Any], Result]:
+    """``tree`` with what a source may not publish removed, and every finding, located."""
+    checker = _Checker(path, _Lines(source.masked))
     attributed: list[tuple[dict[str, Any], list[Any]]] = []
+    unlinked: set[int] = set()
     # What pandoc renders: a citation's records are not (see pipeline.ast.walk).
     for node in walk(tree.get("blocks", []), citations=False):
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
-            _check_raw(node["c"][0], node["c"][1], path, finder)
+            checker.raw(node)
         if kind in _ATTR_INDEX:
             attr = node["c"][_ATTR_INDEX[kind]]
-            _check_attributes(attr, path, finder)
+            checker.attributes(attr)
             attributed.append((node, attr))
-        if kind == "Link":
-            _check_link(str(node["c"][2][0]), path, finder)
-    _check_identifiers(attributed, path, finder)
-    return tree
+        if kind == "Link" and not checker.link(str(node["c"][2][0])):
+            unlinked.add(id(node))
+    checker.identifiers(attributed)
+    if unlinked or checker.removed_raw:
+        tree = {**tree, "blocks": _without(tree["blocks"], unlinked, checker.removed_raw)}
+    return tree, checker.result
 
 
 def clean(fragment: str) -> str:
@@ -180,29 +160,30 @@ def clean(fragment: str) -> str:
 
 
 class _Lines:
-    """Finds the line of a piece of source text."""
+    """Finds where a piece of source text is, as (line, column); (0, 0) when it is not found."""
 
     def __init__(self, body: str) -> None:
         self.body = body
         self.lowered = body.lower()
-        self._newlines = [match.start() for match in re.finditer("\n", body)]
+        self._starts = [0, *(match.end() for match in re.finditer("\n", body))]
 
-    def line(self, index: int) -> int:
-        """The line of the offset ``index`` into the body."""
-        return bisect.bisect_left(self._newlines, index) + 1
+    def position(self, index: int) -> tuple[int, int]:
+        """The line and column of the offset ``index`` into the body."""
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
 
-    def of(self, needle: str) -> int:
-        """The line where the first line of ``needle`` first appears (in any case), or 0."""
+    def of(self, needle: str) -> tuple[int, int]:
+        """Where the first line of ``needle`` first appears (in any case)."""
         needle = needle.strip().split("\n", 1)[0].lower()
         index = self.lowered.find(needle) if needle else -1
-        return self.line(index) if index >= 0 else 0
+        return self.position(index) if index >= 0 else (0, 0)
 
-    def matching(self, pattern: re.Pattern[str]) -> list[int]:
-        """The lines where ``pattern`` matches, in order."""
-        return [self.line(match.start()) for match in pattern.finditer(self.body)]
+    def matching(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Where ``pattern`` matches, in order."""
+        return [self.position(match.start()) for match in pattern.finditer(self.body)]
 
-    def identifier(self, identifier: str) -> list[int]:
-        """The lines where ``identifier`` is written, ``{#identifier}`` or ``id="identifier"``."""
+    def identifier(self, identifier: str) -> list[tuple[int, int]]:
+        """Where ``identifier`` is written, ``{#identifier}`` or ``id="identifier"``."""
         name = re.escape(identifier)
         pattern = re.compile(rf"[{{\s]#{name}(?=[\s}}])|\bid=[\"']?{name}(?=[\"'\s>])")
         # A match starts 2, 3 or 4 characters before the identifier ("{#",
@@ -213,111 +194,153 @@ class _Lines:
         while index >= 0:
             starts.update((index - 4, index - 3, index - 2))
             index = self.body.find(identifier, index + 1)
-        found: list[int] = []
+        found: list[tuple[int, int]] = []
         end = 0
         for start in sorted(starts):
             if start < end:
                 continue  # inside the last match, as in a search
             match = pattern.match(self.body, start)
             if match:
-                found.append(self.line(start))
+                # Point at the identifier itself, after "{#", " #" or "id=".
+                found.append(self.position(match.start() + match[0].index(identifier)))
                 end = match.end()
         return found
 
 
-# -- raw HTML -----------------------------------------------------------------
+class _Checker:
+    """Checks the elements of one body (see :func:`check`), collecting every finding."""
 
+    def __init__(self, path: Path, lines: _Lines) -> None:
+        self.path = path
+        self.lines = lines
+        self.result = Result()
+        #: Raw pieces that are not the raw HTML a source may keep (never expected).
+        self.removed_raw: set[int] = set()
 
-class _Tags(html.parser.HTMLParser):
-    """The tags, attributes and declarations of a piece of raw HTML."""
+    def error(self, code: str, message: str, where: tuple[int, int]) -> None:
+        self.result.errors.append(input_error(self.path, code, message, *where))
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.declarations: list[str] = []
+    def warn(self, code: str, message: str, where: tuple[int, int]) -> None:
+        self.result.diagnostics.append(warning(self.path, code, message, *where))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, attrs))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, attrs))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.found.append((tag, []))
-
-    def handle_decl(self, decl: str) -> None:
-        self.declarations.append(f"<!{decl}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.declarations.append(f"<![{data}]>")
-
-    def handle_pi(self, data: str) -> None:
-        self.declarations.append(f"<?{data}>")
-
-
-def _check_raw(fmt: str, content: str, path: Path, lines: _Lines) -> None:
-    line = lines.of(content)
-    if fmt.lower() not in _HTML_FORMATS:
-        raise input_error(
-            path,
-            "source.raw-format",
-            f"raw {{={fmt}}} content appears in no edition; write it in Markdown or remove it",
-            line,
+    def raw(self, node: dict[str, Any]) -> None:
+        """A raw piece left after :mod:`pipeline.rawhtml`: only the elements it keeps may stay."""
+        parsed = rawhtml.parse(str(node["c"][1]))
+        if (
+            str(node["c"][0]) == "html"
+            and all(tag.name in rawhtml.RAW_TAGS for tag in parsed.tags)
+            and not parsed.declarations
+        ):
+            return
+        self.removed_raw.add(id(node))
+        self.warn(
+            "source.unsafe-html",
+            f"raw HTML {_short(str(node['c'][1]))} removed; write it in Markdown",
+            self.lines.of(str(node["c"][1])),
         )
-    parser = _Tags()
-    parser.feed(content)
-    parser.close()
-    if parser.declarations:
-        raise _unsafe(
-            path,
-            f"raw HTML {_short(parser.declarations[0])} is not allowed; remove it",
-            line,
-        )
-    for tag, attrs in parser.found:
-        line = lines.of(f"<{tag}") or line
-        if tag in _REFUSED:
-            raise _unsafe(path, f"raw HTML <{tag}> is not allowed: {_REFUSED[tag]}", line)
-        if tag not in RAW_TAGS:
-            raise _unsafe(
-                path,
-                f"raw HTML <{tag}> is not allowed; write it in Markdown, or use one of the "
-                f"elements a source may: {', '.join(sorted(RAW_TAGS))}",
-                line,
-            )
-        allowed = RAW_ATTRIBUTES["*"] | RAW_ATTRIBUTES.get(tag, frozenset())
-        for name, _value in attrs:
-            if name not in allowed:
-                raise _unsafe(
-                    path,
-                    _attribute_problem(name, f"on raw HTML <{tag}>", sorted(allowed)),
-                    lines.of(name) or line,
+
+    def attributes(self, attr: list[Any]) -> None:
+        """Refuse a reserved class; remove an unsafe or meaningless key, refuse a misspelt one."""
+        _identifier, classes, pairs = attr
+        for name in classes:
+            if name in RESERVED_CLASSES:
+                self.error(
+                    "source.reserved-class",
+                    f"class '{name}' is the page's own (the styles use it to place or hide a "
+                    f"part of the page); choose another, such as "
+                    f"{', '.join(sorted(EDITOR_CLASSES))}",
+                    next(iter(self.lines.matching(_class_pattern(name))), (0, 0)),
                 )
+        kept = []
+        for pair in pairs:
+            key = str(pair[0])
+            name = key.lower()
+            if name in ATTRIBUTE_KEYS:
+                kept.append(pair)
+                continue
+            where = self.lines.of(f"{key}=")
+            if not where[0]:
+                where = self.lines.of(key)
+            unsafe = rawhtml.unsafe_attribute(name, "in {...}")
+            close = difflib.get_close_matches(name, sorted(ATTRIBUTE_KEYS), n=1, cutoff=0.75)
+            if unsafe:
+                self.warn("source.unsafe-html", unsafe, where)
+            elif close:
+                self.error(
+                    "source.unknown-attribute",
+                    f"attribute '{key}' in {{...}} is not one the pipeline knows; did you mean "
+                    f"'{close[0]}'? (allowed: {', '.join(sorted(ATTRIBUTE_KEYS))}, classes "
+                    "and #identifiers)",
+                    where,
+                )
+                kept.append(pair)
+            else:
+                self.warn(
+                    "source.unknown-attribute",
+                    f"attribute '{key}' in {{...}} removed: it means nothing to any edition "
+                    f"(the pipeline uses {', '.join(sorted(ATTRIBUTE_KEYS))}, classes and "
+                    "#identifiers)",
+                    where,
+                )
+        pairs[:] = kept
 
-
-# -- attributes ---------------------------------------------------------------
-
-
-def _check_attributes(attr: list[Any], path: Path, lines: _Lines) -> None:
-    _identifier, classes, pairs = attr
-    for name in classes:
-        if name in RESERVED_CLASSES:
-            raise input_error(
-                path,
-                "source.reserved-class",
-                f"class '{name}' is the page's own (the styles use it to place or hide a part "
-                f"of the page); choose another, such as {', '.join(sorted(EDITOR_CLASSES))}",
-                next(iter(lines.matching(_class_pattern(name))), 0),
+    def link(self, target: str) -> bool:
+        """Whether a link to ``target`` may be published; if not, say why."""
+        # Browsers ignore tabs and newlines anywhere in an address, and leading
+        # spaces and control characters: "java\tscript:" is still javascript:.
+        address = re.sub(r"[\t\n\r]", "", target).lstrip("".join(map(chr, range(33))))
+        # Pandoc has decoded entities (&#x3A;), so the address as written may
+        # differ; what follows its scheme usually does not.
+        where = self.lines.of(target[:200])
+        if not where[0]:
+            where = self.lines.of(target.partition(":")[2][:200])
+        try:
+            scheme = urlsplit(address).scheme.lower()
+        except ValueError:
+            self.warn(
+                "source.bad-link",
+                f"link address '{_short(target)}' is not a valid address, so its text is shown "
+                "without a link; check the address",
+                where,
             )
-    for key, _value in pairs:
-        name = str(key).lower()
-        if name not in ATTRIBUTE_KEYS:
-            raise _unsafe(
-                path,
-                _attribute_problem(
-                    name, "in {...}", sorted(ATTRIBUTE_KEYS), " (classes and #identifiers too)"
-                ),
-                lines.of(f"{key}="),
+            return False
+        if not scheme or scheme in LINK_SCHEMES:
+            return True
+        if scheme in ("javascript", "vbscript", "data"):
+            why = "links never run code or carry content"
+        elif scheme == "file":
+            why = "a file on the author's computer is no reader's; link to a web address instead"
+        else:
+            why = (
+                "use a web address (https://), an email (mailto:), a phone number (tel:) "
+                "or a text message (sms:)"
             )
+        self.warn(
+            "source.unsafe-link",
+            f"link to '{_short(target)}' removed, its text kept: {why}",
+            where,
+        )
+        return False
+
+    def identifiers(self, attrs: list[tuple[dict[str, Any], list[Any]]]) -> None:
+        _check_identifiers(attrs, self.path, self.lines, self.result.errors)
+
+
+def _without(value: Any, unlinked: set[int], raw: set[int]) -> Any:
+    """``value`` without the raw pieces ``raw``, and the links ``unlinked`` as their text."""
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, dict) and id(item) in raw:
+                continue
+            if isinstance(item, dict) and item.get("t") == "Link" and id(item) in unlinked:
+                out.extend(_without(item["c"][1], unlinked, raw))
+            else:
+                out.append(_without(item, unlinked, raw))
+        return out
+    if isinstance(value, dict):
+        return {key: _without(item, unlinked, raw) for key, item in value.items()}
+    return value
 
 
 def _class_pattern(name: str) -> re.Pattern[str]:
@@ -328,68 +351,14 @@ def _class_pattern(name: str) -> re.Pattern[str]:
     )
 
 
-def _attribute_problem(name: str, where: str, allowed: list[str], also: str = "") -> str:
-    """Why the attribute ``name`` is refused, and what to do."""
-    if name.startswith("on"):
-        return (
-            f"event-handler attribute '{name}' {where} is not allowed: the pipeline publishes "
-            "no scripts; remove it"
-        )
-    if name == "style":
-        return (
-            f"a style attribute {where} is not allowed: inline CSS can hide or overlay text, "
-            "and the pipeline's styles decide the layout; remove it"
-        )
-    if name in ("hidden", "aria-hidden"):
-        return (
-            f"attribute '{name}' {where} is not allowed: it hides text from some readers but "
-            "not others; remove it"
-        )
-    suggestion = difflib.get_close_matches(name, allowed, n=1)
-    hint = f"; did you mean '{suggestion[0]}'?" if suggestion else ""
-    return f"attribute '{name}' {where} is not allowed; use {', '.join(allowed)}{also}{hint}"
-
-
-# -- links --------------------------------------------------------------------
-
-
-def _check_link(target: str, path: Path, lines: _Lines) -> None:
-    # Browsers ignore tabs and newlines anywhere in an address, and leading
-    # spaces and control characters: "java\tscript:" is still javascript:.
-    address = re.sub(r"[\t\n\r]", "", target).lstrip("".join(map(chr, range(33))))
-    # Pandoc has decoded entities (&#x3A;), so the address as written may
-    # differ; what follows its scheme usually does not.
-    line = lines.of(target[:200]) or lines.of(target.partition(":")[2][:200])
-    try:
-        scheme = urlsplit(address).scheme.lower()
-    except ValueError:
-        raise input_error(
-            path,
-            "source.bad-link",
-            f"link address '{_short(target)}' is not a valid address; check it",
-            line,
-        ) from None
-    if not scheme or scheme in LINK_SCHEMES:
-        return
-    if scheme in ("javascript", "vbscript", "data"):
-        why = "links never run code or carry content; remove it"
-    elif scheme == "file":
-        why = "a file on the author's computer is no reader's; link to a web address instead"
-    else:
-        why = "use a web address (https://), an email (mailto:) or a phone number (tel:)"
-    raise input_error(
-        path,
-        "source.unsafe-link",
-        f"link to '{_short(target)}' is not allowed: {why}",
-        line,
-    )
-
-
 # -- identifiers ----------------------------------------------------------------
 
 
 def _check_identifiers(
-    attrs: list[tuple[dict[str, Any], list[Any]]], path: Path, lines: _Lines
+    attrs: list[tuple[dict[str, Any], list[Any]]],
+    path: Path,
+    lines: _Lines,
+    errors: list[PipelineError],
 ) -> None:
     """Refuse a repeated or reserved ``{#id}``; move a generated heading id off a reserved one.
 
@@ -405,20 +374,26 @@ def _check_identifiers(
         reserved = identifier in RESERVED_IDS or bool(_RESERVED_ID.match(identifier))
         if identifier in seen:
             first = seen[identifier]
-            raise input_error(
-                path,
-                "source.duplicate-id",
-                f"identifier '{identifier}' is used twice (also by "
-                f"{_describe(first)}); give each its own",
-                explicit[-1] if explicit else 0,
+            errors.append(
+                input_error(
+                    path,
+                    "source.duplicate-id",
+                    f"identifier '{identifier}' is used twice (also by "
+                    f"{_describe(first)}); give each its own",
+                    *(explicit[-1] if explicit else (0, 0)),
+                )
             )
+            continue
         if reserved and explicit:
-            raise input_error(
-                path,
-                "source.reserved-id",
-                f"identifier '{identifier}' is the page's own; choose another",
-                explicit[0],
+            errors.append(
+                input_error(
+                    path,
+                    "source.reserved-id",
+                    f"identifier '{identifier}' is the page's own; choose another",
+                    *explicit[0],
+                )
             )
+            continue
         if reserved:
             # Generated from a heading's words ("## Title"): pandoc cannot know
             # the page's own identifiers, so give the heading the next free one.
@@ -439,10 +414,6 @@ def _describe(node: dict[str, Any]) -> str:
 # -- helpers --------------------------------------------------------------------
 
 
-def _unsafe(path: Path, message: str, line: int) -> PipelineError:
-    return input_error(path, "source.unsafe-html", message, line)
-
-
 def _short(text: str, size: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1] + "\u2026"
@@ -452,8 +423,11 @@ def _short(text: str, size: int = 60) -> str:
 # the raw subset and what pipeline.fragment adds. Anything else is removed.
 _BODY_TAGS = frozenset(
     {
-        *RAW_TAGS,
+        *rawhtml.RAW_TAGS,
         "a",
+        "br",
+        "sub",
+        "sup",
         "blockquote",
         "caption",
         "code",
@@ -498,6 +472,7 @@ _BODY_TAGS = frozenset(
 _BODY_ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"id", "class", "lang", "dir", "title", "role"}),
     "a": frozenset({"href", "tabindex"}),
+    "div": frozenset({"tabindex"}),
     "img": frozenset({"src", "alt", "width", "height", "style"}),
     "ol": frozenset({"start", "type", "reversed"}),
     "th": frozenset({"style", "scope", "colspan", "rowspan"}),

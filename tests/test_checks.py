@@ -32,9 +32,12 @@ CHECKS = {code: check for code, check in ALL_CHECKS.items() if code.startswith("
 EXPECTED: dict[str, list[tuple[int, int]]] = {
     "a11y.img-alt": [(17, 1), (19, 29)],
     "a11y.heading-order": [(17, 1), (25, 1), (32, 1)],
-    "a11y.multiple-h1": [(17, 1), (25, 1)],
+    "a11y.literal-heading": [(16, 1), (21, 1)],
+    "a11y.heading-in-list": [(18, 3), (20, 4)],
     "a11y.empty-heading": [(17, 1), (21, 1)],
-    "a11y.link-text": [(15, 12), (17, 33), (19, 16), (21, 19)],
+    "a11y.link-text": [(15, 12), (17, 33), (19, 19)],
+    "a11y.link-empty": [(15, 16), (17, 28)],
+    "a11y.link-text-language": [(15, 10)],
     "a11y.link-bare-url": [(15, 7), (17, 9), (19, 9), (23, 11)],
     "a11y.table-header": [(17, 1), (26, 1), (33, 1)],
     "a11y.all-caps": [(17, 1), (19, 1), (21, 27)],
@@ -45,21 +48,24 @@ EXPECTED: dict[str, list[tuple[int, int]]] = {
 PASS_CONTAINS: dict[str, tuple[str, int]] = {
     "a11y.img-alt": ("Image", 3),
     "a11y.heading-order": ("Header", 5),
-    "a11y.multiple-h1": ("Header", 1),
+    "a11y.literal-heading": ("Header", 2),
+    "a11y.heading-in-list": ("Header", 1),
     "a11y.empty-heading": ("Header", 2),
     "a11y.link-text": ("Link", 4),
+    "a11y.link-empty": ("Link", 2),
+    "a11y.link-text-language": ("Link", 1),
     "a11y.link-bare-url": ("Link", 2),
     "a11y.table-header": ("Table", 3),
     "a11y.all-caps": ("Header", 2),
     "a11y.italic-emphasis": ("Strong", 1),
 }
 
-# The brief's pattern, with digits allowed in the code: 'a11y.multiple-h1'.
-DIAGNOSTIC_LINE = re.compile(r"^[^:]+:\d+:\d+: (error|warning) a11y\.[a-z0-9-]+: .+$")
+# The brief's pattern, with digits allowed in the code: 'a11y.link-text'.
+DIAGNOSTIC_LINE = re.compile(r"^[^:]+:\d+:\d+: (error|warning|note) a11y\.[a-z0-9-]+: .+$")
 
 FRONT_MATTER = front_matter()
 
-ERROR_SOURCE = FRONT_MATTER + "For advice [click here](https://example.org).\n"
+ERROR_SOURCE = FRONT_MATTER + "For advice [](https://example.org).\n"
 WARNING_SOURCE = FRONT_MATTER + "This is *very* important.\n"
 CLEAN_SOURCE = FRONT_MATTER + "Read the [advice on opioids](https://example.org).\n"
 
@@ -97,7 +103,7 @@ def test_check_is_documented(code: str) -> None:
     check = CHECKS[code]
     assert check.code == code
     assert re.fullmatch(r"a11y\.[a-z]+(-[a-z0-9]+)*", code)
-    assert check.severity in (Severity.ERROR, Severity.WARNING)
+    assert check.severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
     assert check.description and "\n" not in check.description
     assert check.rule.__doc__, f"{code}: the rule needs a docstring"
 
@@ -131,9 +137,12 @@ def test_passing_fixture(code: str) -> None:
 CONSTRUCT_START: dict[str, str] = {
     "a11y.img-alt": r"!\[\]\(",
     "a11y.heading-order": r"#{3,6} \w",
-    "a11y.multiple-h1": r"# \w|\w.*\n=+$",
+    "a11y.literal-heading": r"#{2,3} \w",
+    "a11y.heading-in-list": r"#{1,2} \w",
     "a11y.empty-heading": r"##(?: \.\.\.)?$",
     "a11y.link-text": r"\[",
+    "a11y.link-empty": r"\[",
+    "a11y.link-text-language": r"\[",
     "a11y.link-bare-url": r"<https://|\[(?:https://|www\.)",
     "a11y.table-header": r"\||-{3}|\+-",
     "a11y.all-caps": r"(?:## )?[A-Z]{2,} [A-Z]{2,}",
@@ -273,7 +282,9 @@ def test_readme_table_lists_every_check() -> None:
     """The README's table was written from the registry; it must not drift from it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(
-        r"^\| `((?:a11y|meta|readability|pdf)\.[a-z0-9-]+)` \| (error|warning) \|", readme, re.M
+        r"^\| `((?:a11y|meta|readability|pdf)\.[a-z0-9-]+)` \| (error|warning|note) \|",
+        readme,
+        re.M,
     )
     assert rows == [(code, check.severity.value) for code, check in ALL_CHECKS.items()]
 
@@ -307,16 +318,20 @@ def test_check_default_is_the_source_folder(
 @pytest.mark.parametrize("code", list(CHECKS))
 def test_check_reports_findings(runner: CliRunner, code: str) -> None:
     result = runner.invoke(cli, ["check", "--quiet", str(fixture(code, "fail"))])
-    error = CHECKS[code].severity is Severity.ERROR
-    assert result.exit_code == (1 if error else 0), result.output
+    severity = CHECKS[code].severity
+    assert result.exit_code == (1 if severity is Severity.ERROR else 0), result.output
     *findings, summary = result.stdout.splitlines()
     assert len(findings) == len(EXPECTED[code])
     for line in findings:
         assert DIAGNOSTIC_LINE.match(line), line
         assert f" {code}: " in line
     count = len(EXPECTED[code])
-    expected = f"{count} error(s), 0 warning(s)" if error else f"0 error(s), {count} warning(s)"
-    assert summary == f"checked 1 of 1 document(s): {expected}"
+    expected = {
+        Severity.ERROR: f": {count} error(s), 0 warning(s)",
+        Severity.WARNING: f": 0 error(s), {count} warning(s)",
+        Severity.NOTE: ": no problems found",
+    }[severity]
+    assert summary == f"checked 1 of 1 document(s){expected}"
     assert result.stderr == ""
 
 
@@ -343,7 +358,7 @@ def test_check_missing_language_is_an_input_error(
     assert "Traceback" not in result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert re.fullmatch(r"nolang\.md:\d+: error meta\.missing-key: .*'lang'.*", lines[0])
+    assert re.fullmatch(r"nolang\.md:\d+:\d+: error meta\.missing-key: .*'lang'.*", lines[0])
     assert result.stdout == "checked 0 of 1 document(s); could not read: nolang.md\n"
 
 
@@ -382,7 +397,7 @@ def test_build_writes_nothing_for_a_source_with_an_error(runner: CliRunner, tmp_
     result = runner.invoke(cli, ["build", str(source), "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert not out.exists() or list(out.iterdir()) == []
-    assert "error a11y.link-text" in result.stderr
+    assert "error a11y.link-empty" in result.stderr
     assert "built 0 of 1 document(s), 0 file(s); failed:" in result.stderr
 
 
@@ -423,4 +438,4 @@ def test_build_input_error_is_exit_2_even_with_findings(runner: CliRunner, tmp_p
     result = runner.invoke(cli, ["build", str(bad), str(broken), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     codes = Counter(re.findall(r"(?:error|warning) ([a-z0-9]+\.[a-z-]+):", result.stderr))
-    assert codes == Counter({"a11y.link-text": 1, "meta.missing-key": 1})
+    assert codes == Counter({"a11y.link-empty": 1, "meta.missing-key": 1})

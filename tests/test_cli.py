@@ -82,7 +82,7 @@ def test_unknown_key_fails_cleanly(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     diagnostics = [line for line in result.stderr.splitlines() if "error meta." in line]
     assert diagnostics == [
-        "bad.md:7: error meta.unknown-key: "
+        "bad.md:7:1: error meta.unknown-key: "
         "unknown front-matter key 'next_reveiw'; did you mean 'next_review'?"
     ]
     assert not out.exists() or list(out.iterdir()) == [], "a failed build must write nothing"

@@ -1,7 +1,9 @@
 """Bad and hostile sources: one clear line each, nothing read or fetched, nothing half-written.
 
-The corpus is ``tests/bad/``: each file with the exit code and the one error
-line it must get, in ``tests/bad/EXPECTED.tsv``. The huge inputs (a line of a
+The corpus is ``tests/bad/``: each file with the exit code and the one line
+it must get, in ``tests/bad/EXPECTED.tsv``: an error, and then nothing of it
+is written, or a warning that something was removed, and then what is
+published holds none of it. The huge inputs (a line of a
 million characters, 5 MB, lists 100 deep) are written here at test time to
 keep the repository small. Reads and connections are watched with an audit
 hook (PEP 578) and a listening socket, so "nothing read, nothing fetched" is
@@ -57,6 +59,44 @@ def error_lines(result: Result) -> list[str]:
     return [line for line in result.output.splitlines() if " error " in line]
 
 
+def warning_lines(result: Result) -> list[str]:
+    """The warnings a run printed, wherever it printed them."""
+    return [line for line in result.output.splitlines() if " warning " in line]
+
+
+#: What a hostile source tried to publish; none of it may reach an edition.
+PAYLOADS = (
+    "alert(",
+    "document.cookie",
+    "onclick",
+    "onmouseover",
+    "javascript:",
+    "data:text/html",
+    "display:none",
+    "position:fixed",
+    "<iframe",
+    "<object",
+    "movie.swf",
+    "etc/passwd",
+    "evil.css",
+    "\\input",
+)
+
+
+def published_text(out: Path) -> str:
+    """Everything written below ``out``, as text (the e-books' documents unpacked)."""
+    import zipfile
+
+    parts = []
+    for path in written(out):
+        if path.suffix == ".epub":
+            with zipfile.ZipFile(path) as book:
+                parts.extend(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+        elif path.suffix in (".html", ".txt"):
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
 def written(out: Path) -> list[Path]:
     """The outputs in ``out`` (the up-to-date record in ``.clearleaf/`` aside)."""
     if not out.exists():
@@ -79,13 +119,27 @@ def test_bad_source_gets_one_clear_line(
 ) -> None:
     monkeypatch.chdir(BAD)
     out = tmp_path / "out"
-    for command in (["build", "--jobs", "1", "--out", str(out)], ["check", "--quiet"]):
+    removed = " warning " in message
+    build = ["build", "--jobs", "1", "--out", str(out), "--format", "html", "--format", "epub"]
+    for command in ([*build, "--format", "txt"], ["check", "--quiet"]):
         result = CliRunner().invoke(cli, [*command, name])
         assert result.exit_code == code, result.output
-        assert error_lines(result) == [message]
+        if removed:
+            assert error_lines(result) == []
+            assert message in warning_lines(result)
+        else:
+            assert error_lines(result) == [message]
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert written(out) == []
+    if not removed:
+        assert written(out) == []
+        return
+    # What was removed is gone from every edition; the rest of the text is there.
+    assert len(written(out)) == 3
+    text = published_text(out)
+    assert "Check your" in text
+    found = [payload for payload in PAYLOADS if payload.lower() in text.lower()]
+    assert found == []
 
 
 def test_bad_sources_in_one_real_process(tmp_path: Path) -> None:
@@ -119,11 +173,17 @@ def test_bad_sources_in_one_real_process(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     errors = [line for line in result.stderr.splitlines() if " error " in line]
-    assert sorted(errors) == sorted(message for _, _, message in rows)
-    assert [p.name for p in written(out)] == ["good.txt"]
+    assert sorted(errors) == sorted(message for _, _, message in rows if " error " in message)
+    warnings = set(result.stderr.splitlines())
+    assert all(message in warnings for _, _, message in rows if " warning " in message)
+    built = sorted(name for name, _, message in rows if " warning " in message)
+    assert sorted(p.name for p in written(out)) == sorted(
+        ["good.txt", *(Path(name).with_suffix(".txt").name for name in built)]
+    )
     summary = result.stderr.strip().splitlines()[-1]
-    assert f"built 1 of {len(rows) + 1} document(s)" in summary
-    assert all(name in summary for name, _, _ in rows), summary
+    assert f"built {len(built) + 1} of {len(rows) + 1} document(s)" in summary
+    failed = [name for name, _, message in rows if " error " in message]
+    assert all(name in summary for name in failed), summary
 
 
 # -- generated at test time: huge and pathological sources --------------------
@@ -490,10 +550,20 @@ def test_hostile_sources_read_and_fetch_nothing(
         )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    # One error for every source but the one with the link, which builds.
-    assert len(error_lines(result)) == len(sources) - 1
+    # A source with an error writes nothing. The others build: the one with
+    # the link, and those whose stylesheets, frames and styles were removed.
+    built = [
+        "server-link",
+        "secret-stylesheet",
+        "server-stylesheet",
+        "server-frame",
+        "server-css-attribute",
+        *(Path(name).stem for name, _, message in expectations() if " warning " in message),
+    ]
+    assert len(error_lines(result)) == len(sources) - len(built)
     assert sorted(p.name for p in written(out)) == sorted(
-        f"server-link{suffix}"
+        f"{stem}{suffix}"
+        for stem in built
         for suffix in (
             ".html",
             ".pdf",

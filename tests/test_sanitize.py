@@ -12,14 +12,22 @@ from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import fragment, pandoc, sanitize
 from pipeline.document import load
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, Severity
+from pipeline.sourcemap import Source
 
 
 def refusal(write: Writer, body: str) -> str:
-    """The one-line error loading ``body`` gives."""
+    """The errors loading ``body`` gives, a line each."""
     with pytest.raises(PipelineError) as caught:
         load(write(REQUIRED_FRONT_MATTER + body))
-    return str(caught.value.diagnostic)
+    return "\n".join(str(d) for d in caught.value.diagnostics)
+
+
+def warnings(write: Writer, body: str) -> tuple[list[str], str]:
+    """The warnings loading ``body`` gives, and its web page's body."""
+    document = load(write(REQUIRED_FRONT_MATTER + body))
+    found = [str(d) for d in document.diagnostics if d.severity is Severity.WARNING]
+    return found, document.body_html
 
 
 def test_the_raw_html_subset_is_published(write: Writer) -> None:
@@ -55,8 +63,13 @@ def test_the_raw_html_subset_is_published(write: Writer) -> None:
         "ftp://example.org/leaflet.pdf",
     ],
 )
-def test_links_that_are_refused(write: Writer, address: str) -> None:
-    assert "error source.unsafe-link: link to " in refusal(write, f"[Book a visit]({address})\n")
+def test_links_that_are_removed(write: Writer, address: str) -> None:
+    found, body = warnings(write, f"[Book a visit]({address})\n")
+    assert len(found) == 1
+    assert "warning source.unsafe-link: link to " in found[0]
+    assert "removed, its text kept" in found[0]
+    assert "Book a visit" in body
+    assert "<a " not in body
 
 
 @pytest.mark.parametrize(
@@ -66,8 +79,8 @@ def test_links_that_are_refused(write: Writer, address: str) -> None:
         "http://example.org/feet",
         "mailto:feet@example.org",
         "tel:03001234567",
+        "sms:838255",
         "#every-day",
-        "other-leaflet.html",
     ],
 )
 def test_links_that_are_published(write: Writer, address: str) -> None:
@@ -75,37 +88,66 @@ def test_links_that_are_published(write: Writer, address: str) -> None:
     assert f'href="{address}"' in document.body_html
 
 
-def test_a_broken_address_is_an_error_not_a_crash() -> None:
+def test_a_broken_address_is_a_warning_not_a_crash() -> None:
     # Pandoc (3.9) percent-encodes brackets in addresses; should one reach the
-    # check, it is still one line, not a traceback.
+    # check, it is still one line, not a traceback, and the text is kept.
     link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "Book"}], ["http://[oops", ""]]}
     tree = {"blocks": [{"t": "Para", "c": [link]}]}
-    with pytest.raises(PipelineError) as caught:
-        sanitize.check(tree, Path("doc.md"), "\n[Book](http://[oops)\n")
-    assert str(caught.value.diagnostic) == (
-        "doc.md:2: error source.bad-link: link address 'http://[oops' is not a valid address; "
-        "check it"
-    )
+    checked, result = sanitize.check(tree, Path("doc.md"), Source.parse("\n[Book](http://[oops)\n"))
+    assert [str(d) for d in result.diagnostics] == [
+        "doc.md:2:8: warning source.bad-link: link address 'http://[oops' is not a valid address, "
+        "so its text is shown without a link; check the address"
+    ]
+    assert checked["blocks"] == [{"t": "Para", "c": [{"t": "Str", "c": "Book"}]}]
 
 
 def test_a_misspelt_attribute_gets_a_suggestion(write: Writer) -> None:
     assert refusal(write, "Say [bore da]{lnag=cy}.\n") == (
-        "doc.md:10: error source.unsafe-html: attribute 'lnag' in {...} is not allowed; use "
-        "dir, height, lang, title, width (classes and #identifiers too); did you mean 'lang'?"
+        "doc.md:10:15: error source.unknown-attribute: attribute 'lnag' in {...} is not one the "
+        "pipeline knows; did you mean 'lang'? (allowed: dir, height, lang, title, width, "
+        "classes and #identifiers)"
     )
+
+
+def test_an_attribute_that_means_nothing_is_removed(write: Writer) -> None:
+    found, body = warnings(write, "Say [bore da]{data-tracking=7}.\n")
+    assert found == [
+        "doc.md:10:15: warning source.unknown-attribute: attribute 'data-tracking' in {...} "
+        "removed: it means nothing to any edition (the pipeline uses dir, height, lang, title, "
+        "width, classes and #identifiers)"
+    ]
+    assert "tracking" not in body
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "gone"),
+    [
+        ("<svg><script>alert(1)</script></svg>\n\nText.\n", "HTML <svg> removed", "alert"),
+        ("<?php echo 1; ?>\n\nText.\n", "raw HTML <?php echo 1; ?> removed", "php"),
+        ('Text <abbr style="color:white">NHS</abbr>.\n', "a style attribute on <abbr>", "white"),
+        ("Text `<script>alert(1)</script>`{=html}\n", "HTML <script> removed", "alert"),
+        ("```{=html5}\n<iframe></iframe>\n```\n\nText.\n", "HTML <iframe> removed", "iframe"),
+        ("```{=latex}\n\\input{x}\n```\n\nText.\n", "raw {=latex} content removed", "input"),
+        (
+            '::: {.callout aria-hidden="true"}\nText.\n:::\n',
+            "attribute 'aria-hidden'",
+            "aria-hidden",
+        ),
+        ('Text <span onclick="alert(1)">NHS</span>.\n', "'onclick' on <span> removed", "alert"),
+        ('<form action="/x">\n\nText.\n\n</form>\n', "HTML <form> removed", "form"),
+    ],
+)
+def test_what_is_removed(write: Writer, body: str, expected: str, gone: str) -> None:
+    """What no edition may carry is removed with a warning at its line; the rest is published."""
+    found, html = warnings(write, body)
+    assert any(expected in line and " warning source." in line for line in found), found
+    assert gone not in html
+    assert "Text" in html
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("<marquee>Sale</marquee>\n", "raw HTML <marquee> is not allowed; write it in Markdown"),
-        ('<a href="https://example.org">here</a>\n', "raw HTML <a> is not allowed: write links"),
-        ("<svg><script>alert(1)</script></svg>\n", "raw HTML <svg> is not allowed"),
-        ("<?php echo 1; ?>\n\nText.\n", "raw HTML <?php echo 1; ?> is not allowed"),
-        ('Text <abbr style="color:white">NHS</abbr>.\n', "a style attribute on raw HTML <abbr>"),
-        ("`<script>alert(1)</script>`{=html}\n", "raw HTML <script> is not allowed"),
-        ("```{=html5}\n<iframe></iframe>\n```\n", "raw HTML <iframe> is not allowed"),
-        ('::: {.callout aria-hidden="true"}\nText.\n:::\n', "attribute 'aria-hidden' in {...}"),
         ("Text.[^1]\n\n[^1]: One.\n\n[^1]: Two.\n", "footnote [^1] is defined a second time"),
         ("## Notes {#footnotes-heading}\n", "identifier 'footnotes-heading' is the page's own"),
         ("![A foot](foot.png){.masthead}\n", "class 'masthead' is the page's own"),
@@ -128,7 +170,8 @@ def test_reserved_classes_cover_the_styles() -> None:
     css = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "styles").glob("*.css"))
     css = re.sub(r"/\*.*?\*/|url\([^)]*\)", "", css, flags=re.DOTALL)
     used = set(re.findall(r"\.([A-Za-z][\w-]*)(?=[^;{}]*\{)", css))
-    assert used - sanitize.EDITOR_CLASSES - sanitize.RESERVED_CLASSES == set()
+    owned = sanitize.EDITOR_CLASSES | sanitize.RESERVED_CLASSES | sanitize.PANDOC_CLASSES
+    assert used - owned == set()
 
 
 def test_clean_removes_active_content() -> None:
@@ -174,6 +217,6 @@ def test_a_repeated_identifier_is_found_where_it_is_written(write: Writer) -> No
     # Only "{#care}" is the identifier: not the word, nor "#care-home".
     body = "## Care {#care}\n\nTake care of #care-home {#care-team} visits.\n\n[Again]{#care}\n"
     assert refusal(write, body) == (
-        "doc.md:14: error source.duplicate-id: identifier 'care' is used twice "
+        "doc.md:14:10: error source.duplicate-id: identifier 'care' is used twice "
         "(also by the heading 'Care'); give each its own"
     )

@@ -1,8 +1,10 @@
 """Every output of every document, proved accessible by the validators the field trusts.
 
-Each document in source/, the constructs fixture and the small documents in
+Each document in source/, the constructs fixture, the small documents in
 fixtures/validators/ (one in Welsh, one with a decorative image; any document
-added there is picked up) is built once, in every format, and each
+added there is picked up) and the corpus of real public documents in real/
+(web pages, translated guides, pandoc's test suite and manual) is built once,
+in every format, and each
 output goes through EPUBCheck, the Nu Html Checker, axe-core in Chromium, Ace
 by DAISY, pdfua and the project's own PDF/UA and contrast checks. Tests are
 parametrized by document and validator, so a failure names both. Each
@@ -15,6 +17,7 @@ A missing validator fails the test with instructions, never skips it.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import zipfile
@@ -32,15 +35,19 @@ from validators import Browser, Findings
 
 from pipeline.build import build, discover, resolve_formats
 from pipeline.context import Context
+from pipeline.errors import Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = Path(__file__).resolve().parent / "real"
 
 #: Every source the project publishes, then the fixtures that exercise the
-#: rest: every construct, another language, a decorative image, a conformance claim.
+#: rest: every construct, another language, a decorative image, a conformance
+#: claim; then real documents nobody here wrote (tests/real/SOURCES.txt).
 DOCUMENTS = [
     *discover([ROOT / "source"], ROOT / "source"),
     *discover([FIXTURES / "constructs.md", FIXTURES / "validators"], FIXTURES),
+    *discover([REAL], REAL),
 ]
 IDS = [path.stem for path in DOCUMENTS]
 WIDTHS = (1280, validators.REFLOW_WIDTH)
@@ -54,6 +61,8 @@ class Outputs:
     folder: Path
     #: What the build said about each source that wrote nothing.
     failures: dict[Path, list[str]]
+    #: What the build said about each source: errors, warnings and notes.
+    said: dict[Path, list[Diagnostic]]
 
     def path(self, source: Path, suffix: str) -> Path:
         """The output of ``source`` with ``suffix``; fails the test if it was not built."""
@@ -86,12 +95,18 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     assert len(set(IDS)) == len(IDS), f"two documents share a file name: {IDS}"
     folder = tmp_path_factory.mktemp("validated")
     # An explicit context: the outputs must not depend on the caller's SOURCE_DATE_EPOCH.
-    report = build(DOCUMENTS, resolve_formats([]), folder, Context(source_date_epoch=None))
-    failures = {
-        source: [str(d) for d in report.diagnostics if d.location.path == source]
-        for source in report.failed
+    report = build(
+        DOCUMENTS,
+        resolve_formats([]),
+        folder,
+        Context(source_date_epoch=None),
+        jobs=os.cpu_count() or 1,
+    )
+    said = {
+        source: [d for d in report.diagnostics if d.location.path == source] for source in DOCUMENTS
     }
-    return Outputs(folder, failures)
+    failures = {source: [str(d) for d in said[source]] for source in report.failed}
+    return Outputs(folder, failures, said)
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +122,39 @@ def _assert_clean(findings: Findings, what: str) -> None:
     if findings.notes:
         print(findings.explain(what))
     assert not findings.problems, findings.explain(what)
+
+
+# -- real documents --------------------------------------------------------------
+
+REAL_DOCUMENTS = discover([REAL], REAL)
+
+
+def test_the_real_documents_are_there() -> None:
+    """The corpus the issue asks for: web pages, right-to-left and Indic scripts, a manual."""
+    names = {path.stem for path in REAL_DOCUMENTS}
+    assert len(names) >= 10
+    assert {"nextstrain-sitrep-2020-05-15-ar", "nextstrain-sitrep-2020-05-15-hi"} <= names
+    assert {"pandoc-testsuite", "pandoc-manual"} <= names
+    listed = (REAL / "SOURCES.txt").read_text(encoding="utf-8")
+    assert all(f"`{path.name}`" in listed for path in REAL_DOCUMENTS), "origin and licence"
+
+
+@pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
+def test_real_document_builds_every_edition_without_error(outputs: Outputs, source: Path) -> None:
+    """A real document, with only the required front matter added, builds with no error."""
+    errors = [str(d) for d in outputs.said[source] if d.severity is Severity.ERROR]
+    assert errors == []
+    assert source not in outputs.failures
+    for suffix in (
+        ".html",
+        ".pdf",
+        "-large-print.pdf",
+        "-print.pdf",
+        "-booklet.pdf",
+        ".epub",
+        ".txt",
+    ):
+        outputs.path(source, suffix)
 
 
 # -- contrast ------------------------------------------------------------------

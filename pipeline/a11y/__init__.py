@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline import fonts, readability
 from pipeline.a11y import headings, images, links, quality, tables, typography
-from pipeline.a11y.source import Finding, Source, one_walk, source_of
+from pipeline.a11y.source import Finding, Source, one_walk
 from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, Severity
 
@@ -35,7 +35,7 @@ class Check:
 
     def run(self, document: Document) -> list[Diagnostic]:
         """The diagnostics of this check for ``document``, in source order."""
-        source = source_of(document.text)
+        source = document.source
         found = []
         for finding in self.rule(document, source):
             line, column = source.position(finding.offset)
@@ -55,15 +55,22 @@ CHECKS: dict[str, Check] = {
         ),
         Check(
             "a11y.heading-order",
-            Severity.ERROR,
-            "Heading levels never skip one (the title is level 1, sections ##).",
+            Severity.WARNING,
+            "Heading levels never skip one (the title is level 1, sections ##); "
+            "a skipped level is shown one level down.",
             headings.heading_order,
         ),
         Check(
-            "a11y.multiple-h1",
-            Severity.ERROR,
-            "The title is the only level-1 heading: no '#' heading in the body.",
-            headings.multiple_h1,
+            "a11y.literal-heading",
+            Severity.WARNING,
+            "A line written as a heading has a blank line before it, or it prints its '#'.",
+            headings.literal_heading,
+        ),
+        Check(
+            "a11y.heading-in-list",
+            Severity.WARNING,
+            "No heading inside a list item (often a hashtag's '#' split from its word).",
+            headings.heading_in_list,
         ),
         Check(
             "a11y.empty-heading",
@@ -73,9 +80,21 @@ CHECKS: dict[str, Check] = {
         ),
         Check(
             "a11y.link-text",
-            Severity.ERROR,
-            "Link text says where the link goes: no 'click here', 'read more' or empty links.",
+            Severity.WARNING,
+            "Link text says where the link goes: no 'click here' or 'read more'.",
             links.link_text,
+        ),
+        Check(
+            "a11y.link-empty",
+            Severity.ERROR,
+            "Every link has text.",
+            links.link_empty,
+        ),
+        Check(
+            "a11y.link-text-language",
+            Severity.NOTE,
+            "Generic link text is known for the document's language, or English only is checked.",
+            links.link_language,
         ),
         Check(
             "a11y.link-bare-url",
@@ -85,7 +104,7 @@ CHECKS: dict[str, Check] = {
         ),
         Check(
             "a11y.table-header",
-            Severity.ERROR,
+            Severity.WARNING,
             "Every table has a header row.",
             tables.table_header,
         ),

@@ -31,7 +31,7 @@ def _key_offset(document: Document, key: str) -> int:
 
 def missing_sources(document: Document, source: Source) -> Iterator[Finding]:
     """PIF TICK criterion 'evidence-based': the sources are listed."""
-    if not document.meta.sources:
+    if not document.meta.sources and not document.meta.provisional:
         yield Finding(
             0,
             "no 'sources:' in the front matter: readers and reviewers cannot see the evidence "
@@ -41,7 +41,7 @@ def missing_sources(document: Document, source: Source) -> Iterator[Finding]:
 
 def missing_contact(document: Document, source: Source) -> Iterator[Finding]:
     """PIF TICK criterion 'a route to help': contact details are given."""
-    if document.meta.contact is None:
+    if document.meta.contact is None and not document.meta.provisional:
         yield Finding(
             0,
             "no 'contact:' in the front matter: a reader with a question has nowhere to turn, "
@@ -52,7 +52,7 @@ def missing_contact(document: Document, source: Source) -> Iterator[Finding]:
 
 def missing_feedback(document: Document, source: Source) -> Iterator[Finding]:
     """PIF TICK criterion 'user feedback': readers are told how to comment."""
-    if not document.meta.feedback:
+    if not document.meta.feedback and not document.meta.provisional:
         yield Finding(
             0,
             "no 'feedback:' in the front matter: readers are not told how to comment, so "
@@ -67,7 +67,7 @@ REVIEW_DUE = "meta.review-due"
 def review_due(document: Document, source: Source) -> Iterator[Finding]:
     """The next review date has not passed."""
     due = document.meta.next_review
-    if due < today():
+    if due < today() and not document.meta.provisional:
         yield Finding(
             _key_offset(document, "next_review"),
             f"due for review since {due.isoformat()}: review the content, then set 'reviewed' "

@@ -1,5 +1,9 @@
 """Tables: every table has a header row (WCAG 2.2 SC 1.3.1 Info and Relationships).
 
+A table without one is published as a table for layout (``role="presentation"``,
+and ``Div`` rather than ``Table`` in the PDFs: see :mod:`pipeline.fragment`), so
+that no reader is promised column relationships the table does not state.
+
 Without a header row a screen reader cannot say which column a cell is in,
 and the HTML has no ``<th>`` to give a scope.
 """
@@ -33,6 +37,8 @@ def table_header(document: Document, source: Source) -> Iterator[Finding]:
         offset = offsets[number] if number < len(offsets) else source.body_start
         yield Finding(
             offset,
-            "table has no header row; give each column a heading in the first row, "
-            "followed by a separator line such as '|------|------|'",
+            "table has no header row, so every edition publishes it as a table for layout, "
+            "read cell by cell; if it holds data, give each column a heading in the first "
+            "row, followed by a separator line such as '|------|------|' (in an HTML table, "
+            "<th> cells in <thead>)",
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import string
 import zipfile
 from typing import Any
@@ -37,6 +38,20 @@ class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
 
     def get_content(self, default: Any = None) -> bytes:
         return self.xhtml
+
+
+# A link to send a text message: its number stays, as words.
+_SMS_LINK = re.compile(r'<a\b[^>]*\bhref="sms:[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _without_text_message_links(markup: str) -> str:
+    """``markup`` with ``sms:`` links as their words.
+
+    EPUB 3.3 reading systems know no ``sms:`` scheme (EPUBCheck HTM-025: it is
+    not among the URI schemes it accepts) and an e-reader sends no texts; the
+    number is still there to read.
+    """
+    return _SMS_LINK.sub(r"\1", markup)
 
 
 def to_xhtml(markup: str, lang: str) -> bytes:
@@ -168,7 +183,7 @@ def render(document: Document, context: Context) -> bytes:
         )
 
     template = string.Template(context.style("epub-content.xhtml"))
-    markup = template.substitute(page.fields(document, "epub"))
+    markup = _without_text_message_links(template.substitute(page.fields(document, "epub")))
     content = _Xhtml(
         to_xhtml(markup, meta.lang),
         uid="content",

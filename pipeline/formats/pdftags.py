@@ -13,6 +13,11 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
   which PDF/UA-1 7.3 forbids; it should be an Artifact.
 - Header cells carry no ``/Scope`` (PDF/UA-1 7.5, Matterhorn 15-003), although
   the HTML gives each one.
+- Formatting inside a link (``<a><strong>``) gets a link annotation of its
+  own under a ``NonStruct`` element; PDF/UA-1 7.18.5 wants a ``Link``.
+- A table for layout (``role="presentation"``: one without header cells) is
+  tagged as a table, which PDF/UA reserves for data; its parts become ``Div``
+  (ISO 32000-1, 14.8.4.3: grouping elements) and its cells' content is read in order.
 
 :func:`accessible_tags` adds ``/Lang`` and ``/Scope`` and leaves decorative
 images out of the tree while WeasyPrint builds it (and keeps the tree's
@@ -42,6 +47,13 @@ _MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 _SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
 
+# The structure types of a table's parts, which a layout table's parts are not.
+_TABLE_PARTS = frozenset({"/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD"})
+
+#: How many layout tables the tree builder is inside (WeasyPrint builds
+#: depth first, each element's children within its own call).
+_LAYOUT_DEPTH = [0]
+
 
 def _build_box_tree_accessible(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
     """WeasyPrint's tree builder, with ``/Lang`` on elements in another language and
@@ -60,12 +72,23 @@ def _build_box_tree_accessible(box: Any, parent: Any, pdf: Any, *args: Any) -> I
                 pass
             return
     scope = _SCOPES.get(element.get("scope", "")) if tag == "th" and element is not None else None
-    for struct in _build_box_tree(box, parent, pdf, *args):
-        if lang and "Lang" not in struct:
-            struct["Lang"] = pydyf.String(lang)
-        if scope and struct.get("S") == "/TH":
-            struct.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
-        yield struct
+    layout = tag == "table" and element is not None and element.get("role") == "presentation"
+    _LAYOUT_DEPTH[0] += layout
+    try:
+        for struct in _build_box_tree(box, parent, pdf, *args):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            if scope and struct.get("S") == "/TH":
+                struct.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
+            if _LAYOUT_DEPTH[0] and struct.get("S") in _TABLE_PARTS:
+                struct["S"] = "/Div"
+            if getattr(box, "link_annotation", None) and struct.get("S") == "/NonStruct":
+                # Formatting inside a link (<a><strong>...): WeasyPrint gives its
+                # box a link annotation of its own, which must hang from a Link.
+                struct["S"] = "/Link"
+            yield struct
+    finally:
+        _LAYOUT_DEPTH[0] -= layout
 
 
 _PAGE_REFERENCES = pydyf.PDF.page_references
