@@ -220,3 +220,37 @@ def has_notes(value: Any) -> bool:
     if isinstance(value, dict):
         return value.get("t") == "Note" or has_notes(value.get("c"))
     return False
+
+
+def ordered_lists(blocks: list[Node]) -> list[tuple[int, str, str]]:
+    """Each numbered list's start, number style and delimiter, in the order pandoc writes them.
+
+    Pandoc's HTML writer puts footnotes after the body, so the lists inside
+    notes come last, in the order of their notes.
+    """
+    found: list[tuple[int, str, str]] = []
+    notes: list[Any] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            kind = value.get("t")
+            if kind == "Note":
+                notes.append(value["c"])
+                return
+            if kind == "OrderedList":
+                start, style, delim = value["c"][0]
+                found.append((int(start), str(style["t"]), str(delim["t"])))
+            if "t" in value:
+                visit(value.get("c"))
+            else:
+                visit(list(value.values()))
+
+    visit(blocks)
+    while notes:
+        pending, notes = notes, []
+        for note in pending:
+            visit(note)
+    return found

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from pipeline import assets, fragment, limits, outline, pandoc, rawhtml, sanitize, targets
-from pipeline.ast import Heading, has_notes, image_sources, strip_comments
+from pipeline.ast import Heading, has_notes, image_sources, ordered_lists, strip_comments
 from pipeline.ast import headings as find_headings
 from pipeline.errors import Diagnostic, PipelineError, combined, input_error
 from pipeline.metadata import Metadata, validate_all
@@ -110,7 +110,7 @@ class Document:
         if html is None:
             html = pandoc.to_html(self.ast, self.path)
         # nh3 last: whatever the checks in load() missed cannot reach a page.
-        return sanitize.clean(fragment.enhance(html))
+        return sanitize.clean(fragment.enhance(html, ordered_lists(self.blocks)))
 
 
 #: From this length of body on, :func:`load` asked for the HTML starts it in

@@ -156,8 +156,8 @@ def coverage(name: str) -> frozenset[int]:
 def printed_coverage() -> frozenset[int]:
     """The code points some font of the printed editions has a glyph for."""
     css = "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in PRINT_STYLES)
-    # The face for code is left out: text outside code is never set in it.
-    return frozenset().union(*(coverage(name) for name in referenced(css) if not is_code(name)))
+    # The face for code is the last of the printed editions' fonts for text too.
+    return frozenset().union(*(coverage(name) for name in referenced(css)))
 
 
 def never_drawn(char: str) -> bool:
@@ -206,12 +206,16 @@ def select(css: str, text: str) -> str:
     """
     codes = frozenset(ord(char) for char in set(text) if not never_drawn(char))
     has_code = "<code" in text
+    # What only the face for code has among the fonts (symbols such as ∈): the
+    # printed editions then set it in that face, as their last font.
+    others = frozenset().union(*(coverage(name) for name in referenced(css) if not is_code(name)))
+    symbols = bool(codes - others)
 
     def keep(match: re.Match[str]) -> str:
         names = referenced(match[0])
         if names and all(is_fallback(name) and not _needs(name, codes) for name in names):
             return ""
-        if names and all(is_code(name) for name in names) and not has_code:
+        if names and all(is_code(name) for name in names) and not (has_code or symbols):
             return ""
         return match[0]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Pandoc's Markdown tables have header cells only in their header row; a
 # table written in HTML may also have them at the start of body rows, where
@@ -24,9 +25,12 @@ NOTES_TITLE = "Notes"
 _NOTES = re.compile(r'<section id="footnotes"([^>]*)>\s*<hr />')
 
 
-def enhance(fragment: str) -> str:
+def enhance(fragment: str, lists: Sequence[tuple[int, str, str]] = ()) -> str:
     """Give header cells a scope, column or row (WCAG 1.3.1), mark a table without them as
     one for layout, and let wide tables scroll on their own (1.4.10).
+
+    ``lists`` are the body's numbered lists (:func:`pipeline.ast.ordered_lists`):
+    each ``<ol>`` gets the delimiter its list was written with.
 
     Footnotes get a "Notes" heading, and each reference a link that is the
     number itself.
@@ -36,6 +40,8 @@ def enhance(fragment: str) -> str:
     ``alt=""`` tells assistive technology to skip them rather than read out
     the file name (WCAG 1.1.1, H67).
     """
+    if lists:
+        fragment = _OL.sub(_Numbering(lists), fragment)
     fragment = _TH.sub('<th scope="row"', fragment)
     fragment = _THEAD.sub(
         lambda head: head[0].replace('<th scope="row"', '<th scope="col"'), fragment
@@ -50,6 +56,34 @@ def enhance(fragment: str) -> str:
     fragment = _LAYOUT_TABLE.sub(_layout, fragment)
     fragment = _TABLE_OPEN.sub(_Scrollers(), fragment)
     return fragment.replace("</table>", "</table></div>")
+
+
+_OL = re.compile(r"<ol(?=[\s>])")
+
+#: The classes that give a numbered list the style and the delimiter the
+#: source wrote, ``a.``, ``iv)`` or ``(A)``: pandoc's HTML says the style in
+#: the type attribute, which browsers read but WeasyPrint (without its
+#: presentational hints) does not, and the delimiter nowhere. The styles
+#: define a rule for each (base.css).
+_STYLES = {
+    "LowerAlpha": "list-lower-alpha",
+    "UpperAlpha": "list-upper-alpha",
+    "LowerRoman": "list-lower-roman",
+    "UpperRoman": "list-upper-roman",
+}
+_DELIMITERS = {"OneParen": "list-paren", "TwoParens": "list-parens"}
+
+
+class _Numbering:
+    """Gives each ``<ol>``, in order, the classes of its list's style and delimiter."""
+
+    def __init__(self, lists: Sequence[tuple[int, str, str]]) -> None:
+        self.lists = iter(lists)
+
+    def __call__(self, match: re.Match[str]) -> str:
+        _start, style, delimiter = next(self.lists, (1, "", ""))
+        names = [name for name in (_STYLES.get(style), _DELIMITERS.get(delimiter)) if name]
+        return f'<ol class="{" ".join(names)}"' if names else match[0]
 
 
 class _Scrollers:

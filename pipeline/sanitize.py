@@ -75,8 +75,23 @@ EDITOR_CLASSES = frozenset({"callout", "decorative"})
 #: Classes pandoc and :mod:`pipeline.rawhtml` give what they write, which the
 #: styles use: ``uri`` marks a link written as its own address (``<https://...>``),
 #: whose address the printed editions then do not print twice; ``details`` a
-#: question and answer written as HTML ``<details>``.
-PANDOC_CLASSES = frozenset({"uri", "details"})
+#: question and answer written as HTML ``<details>``; ``list-lower-alpha`` and
+#: the like a numbered list's style, ``list-paren`` and ``list-parens`` its
+#: delimiter, ``1)`` or ``(1)``; ``footnote-back``
+#: the link from a footnote back to its reference, which print leaves out.
+PANDOC_CLASSES = frozenset(
+    {
+        "uri",
+        "details",
+        "list-lower-alpha",
+        "list-upper-alpha",
+        "list-lower-roman",
+        "list-upper-roman",
+        "list-paren",
+        "list-parens",
+        "footnote-back",
+    }
+)
 
 #: Classes the styles give to the page's own parts: on the text they would
 #: move or hide it (``toc`` and ``skip-link`` are hidden in print).
@@ -92,6 +107,10 @@ RESERVED_CLASSES = frozenset(
         "record",
         "skip-link",
         "subtitle",
+        "table-caption",
+        "table-record",
+        "table-records",
+        "table-smaller",
         "table-wrap",
         "toc",
     }

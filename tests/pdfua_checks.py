@@ -8,8 +8,8 @@ items STANDARDS.md lists are checked here too. Each problem names the ISO
 
 from __future__ import annotations
 
+import functools
 import re
-import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -20,12 +20,12 @@ from typing import Any
 import lxml.html
 import pikepdf
 from lxml import etree
+from pdfminer.cmapdb import CMapDB
 from pdfminer.converter import PDFLayoutAnalyzer
-from pdfminer.pdffont import PDFFont
+from pdfminer.pdffont import PDFCIDFont, PDFFont
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.psparser import PSLiteral
-from validators import pdftotext
 
 HEADINGS = {f"/H{level}": level for level in range(1, 7)}
 #: ISO 32000-1 14.8.4.3.3 and 14.8.4.3.4: what lists and tables may contain. A
@@ -369,6 +369,10 @@ class _Run:
     y: float
     artifact: bool
     mcid: int | None
+    #: The left edge of its first glyph and the right edge of its last (or of
+    #: the glyphs farthest apart), in points from the page's left edge.
+    x0: float = 0.0
+    x1: float = 0.0
 
 
 class _MarkedText(PDFLayoutAnalyzer):
@@ -378,6 +382,8 @@ class _MarkedText(PDFLayoutAnalyzer):
         super().__init__(manager, pageno=1, laparams=None)
         self.tags: list[tuple[str, int | None]] = []
         self.pages: list[list[_Run]] = []
+        #: The /ActualText of marked content, by (page index, MCID).
+        self.actual: dict[tuple[int, int], str] = {}
 
     def begin_page(self, page: PDFPage, ctm: Any) -> None:
         super().begin_page(page, ctm)
@@ -386,6 +392,9 @@ class _MarkedText(PDFLayoutAnalyzer):
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         mcid = props.get("MCID") if isinstance(props, dict) else None
         self.tags.append((str(tag.name), mcid if isinstance(mcid, int) else None))
+        actual = props.get("ActualText") if isinstance(props, dict) else None
+        if isinstance(mcid, int) and isinstance(actual, bytes):
+            self.actual[len(self.pages) - 1, mcid] = _pdf_text(actual)
 
     def end_tag(self) -> None:
         if self.tags:
@@ -409,29 +418,124 @@ class _MarkedText(PDFLayoutAnalyzer):
             text = font.to_unichr(cid)
         except Exception:  # pdfminer raises its own PDFUnicodeNotDefined, among others
             text = "?"
+        glyph = self.cur_item._objs[-1]
         artifact = any(name == "Artifact" for name, _ in self.tags)
         mcid = next((mcid for _, mcid in reversed(self.tags) if mcid is not None), None)
         y = round(float(matrix[5]))
         runs = self.pages[-1]
+        # A space's place is no ink: it may hang past the end of a line.
+        x0, x1 = (glyph.x0, glyph.x1) if text.strip() else (float("inf"), float("-inf"))
         if runs and (runs[-1].artifact, runs[-1].mcid, runs[-1].y) == (artifact, mcid, y):
-            runs[-1].text += text
+            run = runs[-1]
+            run.text += text
+            run.x0, run.x1 = min(run.x0, x0), max(run.x1, x1)
         else:
-            runs.append(_Run(text, y, artifact, mcid))
+            runs.append(_Run(text, y, artifact, mcid, x0, x1))
         return advance
 
     def receive_layout(self, ltpage: Any) -> None:
         """Layout analysis is not needed: the characters are recorded as they are drawn."""
 
 
-def marked_runs(pdf_path: Path) -> list[list[_Run]]:
-    """Each page's text as drawn, in runs of one marked-content sequence on one line."""
+def _pdf_text(data: bytes) -> str:
+    """A PDF text string: UTF-16 with its byte-order mark, or PDFDocEncoding (as Latin-1)."""
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be")
+    return data.decode("latin-1")
+
+
+_CMAP_FROM_SPEC = PDFCIDFont.get_cmap_from_spec
+
+
+def _cmap_from_spec(font: PDFCIDFont, spec: Any, strict: bool) -> Any:
+    """pdfminer's CMap for a font, reading WeasyPrint's own as the identity it is.
+
+    A font with glyphs it lacks gets an embedded CMap from WeasyPrint
+    (``/WP-Encod-0``) that maps each code to the glyph of that number; pdfminer
+    reads no embedded CMap, and would decode none of the font's text.
+    """
+    cmap = _CMAP_FROM_SPEC(font, spec, strict)
+    encoding = spec.get("Encoding")
+    resolved = encoding.resolve() if hasattr(encoding, "resolve") else encoding
+    if not getattr(cmap, "code2cid", True) and hasattr(resolved, "get_data"):
+        return CMapDB.get_cmap("Identity-H")
+    return cmap
+
+
+def _read_marked(pdf_path: Path) -> _MarkedText:
+    """Every glyph of ``pdf_path`` as pdfminer draws it (read once per file and version)."""
+    status = pdf_path.stat()
+    return _read_marked_once(pdf_path.resolve(), status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_marked_once(pdf_path: Path, _mtime: int, _size: int) -> _MarkedText:
     manager = PDFResourceManager()
     device = _MarkedText(manager)
     interpreter = PDFPageInterpreter(manager, device)
-    with pdf_path.open("rb") as stream:
-        for page in PDFPage.get_pages(stream):
-            interpreter.process_page(page)
-    return device.pages
+    PDFCIDFont.get_cmap_from_spec = _cmap_from_spec  # type: ignore[method-assign]
+    try:
+        with pdf_path.open("rb") as stream:
+            for page in PDFPage.get_pages(stream):
+                interpreter.process_page(page)
+    finally:
+        PDFCIDFont.get_cmap_from_spec = _CMAP_FROM_SPEC  # type: ignore[method-assign]
+    return device
+
+
+def marked_runs(pdf_path: Path) -> list[list[_Run]]:
+    """Each page's text as drawn, in runs of one marked-content sequence on one line."""
+    return _read_marked(pdf_path).pages
+
+
+def structure_text(pdf_path: Path) -> str:
+    """The text of a tagged PDF as a screen reader reads it: in the order of its structure
+    tree, each marked-content sequence as its ``/ActualText`` if it has one, else as the
+    characters its glyphs map to.
+
+    Runs that follow each other on one line are joined as drawn (their spaces
+    are their own); a new line, or a new page, starts a new line.
+    """
+    device = _read_marked(pdf_path)
+    runs: dict[tuple[int, int], list[_Run]] = {}
+    for number, page_runs in enumerate(device.pages):
+        for run in page_runs:
+            if run.mcid is not None and not run.artifact:
+                runs.setdefault((number, run.mcid), []).append(run)
+    with pikepdf.open(pdf_path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        order: list[tuple[int, int]] = []
+
+        def walk(node: Any, page: int | None) -> None:
+            for kid in _kids(node):
+                if isinstance(kid, int) and page is not None:
+                    order.append((page, kid))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    where = kid.get("/Pg")
+                    number = pages.get(where.objgen) if where is not None else page
+                    if number is not None:
+                        order.append((number, int(kid.MCID)))
+                elif _is_element(kid):
+                    where = kid.get("/Pg")
+                    walk(kid, pages.get(where.objgen, page) if where is not None else page)
+
+        tree = pdf.Root.get("/StructTreeRoot")
+        if isinstance(tree, pikepdf.Dictionary):
+            walk(tree, None)
+    parts: list[str] = []
+    last: tuple[int, float] | None = None
+    for key in order:
+        pieces = runs.get(key, [])
+        if not pieces:
+            continue
+        text = device.actual.get(key)
+        if text is None:
+            text = " ".join(piece.text for piece in pieces)
+        # Raised or lowered text (a superscript, a note's number) is on the same line.
+        same_line = last is not None and last[0] == key[0] and abs(last[1] - pieces[0].y) < 10
+        parts.append(("" if same_line else "\n") + text)
+        last = (key[0], pieces[-1].y)
+    return "".join(parts)
 
 
 def _furniture_key(run: _Run) -> tuple[str, float]:
@@ -474,22 +578,66 @@ _PRINTED_URL = re.compile(r"\s*\(https?://[^()]*\)")
 PARAGRAPH_WORDS = 8
 
 
-def _tokens(text: str) -> list[str]:
-    """``text`` as comparable words: ligatures expanded, hyphenated line breaks joined."""
+_EMBEDDINGS = {"\u202a": "ltr", "\u202d": "ltr", "\u202b": "rtl", "\u202e": "rtl"}
+
+
+def logical(text: str) -> str:
+    """pdftotext's output in the order the text was written.
+
+    pdftotext writes a right-to-left run between U+202B and U+202C in the
+    order it is seen on the page (its letters and words from left to right),
+    nested left-to-right runs (numbers, Latin names) between U+202A and U+202C
+    in their own order. Each right-to-left run is turned round, its nested
+    runs kept whole, and the controls dropped.
+    """
+    lines = []
+    for line in text.split("\n"):
+        stack: list[list[str]] = [[]]
+        kinds = ["ltr"]
+        for char in line:
+            if char in _EMBEDDINGS:
+                stack.append([])
+                kinds.append(_EMBEDDINGS[char])
+            elif char == "\u202c" and len(stack) > 1:
+                parts, kind = stack.pop(), kinds.pop()
+                stack[-1].append("".join(reversed(parts) if kind == "rtl" else parts))
+            else:
+                stack[-1].append(char)
+        while len(stack) > 1:  # a run left open at the end of the line
+            parts, kind = stack.pop(), kinds.pop()
+            stack[-1].append("".join(reversed(parts) if kind == "rtl" else parts))
+        lines.append("".join(stack[0]))
+    return "\n".join(lines)
+
+
+#: A piece of a web address: the print styles print each link's address after
+#: it, which pdftotext may break over lines and, in right-to-left text, set
+#: apart from its parentheses.
+_ADDRESS_PIECE = re.compile(r"://|[?=&]|^[()]|[()]$")
+
+
+def _tokens(text: str, until_address: bool = False) -> list[str]:
+    """``text`` as comparable words: ligatures expanded, line breaks in words joined.
+
+    pdftotext joins a word broken at its hyphen at the end of a line
+    (case-insensitive as caseinsensitive), so hyphens inside words are not
+    compared; nor are pieces of web addresses (and options such as
+    --style=name), whose lines break anywhere. With ``until_address``, the
+    words stop at the first such piece: what follows it may be broken up on
+    the page.
+    """
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    # pdftotext marks right-to-left and left-to-right runs with bidi controls
-    # (U+202A to U+202E), which are not text: they only separate words.
-    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text)
+    text = re.sub("[\u200e\u200f\u2066-\u2069]", " ", text)
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1-\2", text)
+    # Words broken after a slash (macOS/ Linux), but not a web address.
+    text = re.sub(r"(?<![\w./:])([A-Za-z]\w*/)\s*\n\s*(?=\w)", r"\1", text)
     words = []
     for word in text.split():
-        core = re.sub(r"^\W+|\W+$", "", word)
-        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in core):
-            # When pdftotext reorders right-to-left text it also reverses the
-            # letters of a ligature (one glyph that the PDF maps to several
-            # characters, in logical order: lam-alef is "لا"), and it may set
-            # a vowel mark apart. Such a word is compared as its letters.
-            core = "".join(sorted(c for c in core if not unicodedata.category(c).startswith("M")))
+        if _ADDRESS_PIECE.search(word):
+            if until_address:
+                break
+            continue
+        core = re.sub(r"^\W+|\W+$", "", word).replace("-", "")
         if core:
             words.append(core)
     return words
@@ -558,17 +706,14 @@ def html_sequence(html_path: Path) -> list[tuple[str, str]]:
 
 
 def reading_order(pdf_path: Path, html_path: Path) -> list[str]:
-    """The web page's headings and paragraph openings missing or out of order in the PDF text."""
-    result = subprocess.run(
-        [pdftotext(), "-enc", "UTF-8", str(pdf_path), "-"],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    words = _tokens(_PRINTED_URL.sub(" ", result.stdout.decode("utf-8")))
+    """The web page's headings and paragraph openings missing or out of order in the PDF,
+    read as a screen reader reads it (:func:`structure_text`)."""
+    words = _tokens(_PRINTED_URL.sub(" ", structure_text(pdf_path)))
     items = []
     for kind, text in html_sequence(html_path):
-        phrase = _tokens(text)[: PARAGRAPH_WORDS if kind == "paragraph" else None]
+        phrase = _tokens(text, until_address=True)[
+            : PARAGRAPH_WORDS if kind == "paragraph" else None
+        ]
         if phrase:
             items.append((kind, phrase))
     ordered = _in_order([phrase for _, phrase in items], words)
@@ -578,7 +723,7 @@ def reading_order(pdf_path: Path, html_path: Path) -> list[str]:
             continue
         state = "out of order" if _occurrences(words, phrase) else "missing"
         found.append(
-            f"reading order: {kind} {' '.join(phrase)!r} is {state} in the PDF text "
-            "(pdftotext), compared with the web page"
+            f"reading order: {kind} {' '.join(phrase)!r} is {state} in the PDF's text in "
+            "structure order, compared with the web page"
         )
     return found

@@ -30,11 +30,13 @@ import lxml.html
 import pdfua_checks
 import pikepdf
 import pytest
+import readback
 import validators
 from validators import Browser, Findings
 
 from pipeline.build import build, discover, resolve_formats
 from pipeline.context import Context
+from pipeline.document import load
 from pipeline.errors import Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,6 +157,18 @@ def test_real_document_builds_every_edition_without_error(outputs: Outputs, sour
         ".txt",
     ):
         outputs.path(source, suffix)
+
+
+ALL_EDITIONS = [".html", ".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf", ".epub", ".txt"]
+
+
+@pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
+def test_real_document_reads_back_whole(outputs: Outputs, source: Path) -> None:
+    """Every word, list number and piece of code of a real document is in each of its
+    editions, and no printed glyph lies outside the page's text area (tests/readback.py)."""
+    editions = {suffix: outputs.path(source, suffix) for suffix in ALL_EDITIONS}
+    found = readback.all_problems(load(source), editions)
+    assert not found, "\n  ".join(found)
 
 
 # -- contrast ------------------------------------------------------------------
@@ -586,6 +600,21 @@ def test_pdf_checks_fail_on_page_numbers_tagged_as_content(tmp_path: Path) -> No
     )
     found = pdfua_checks.page_furniture(pdf)
     assert any("'Page #'" in problem for problem in found), found
+
+
+def test_reading_order_fails_when_the_structure_is_out_of_order(
+    outputs: Outputs, tmp_path: Path
+) -> None:
+    """A PDF whose structure tree reads its sections last first fails the check."""
+    broken = tmp_path / "reordered.pdf"
+    with pikepdf.open(outputs.path(CONSTRUCTS, ".pdf")) as pdf:
+        top = pdf.Root.StructTreeRoot.K
+        document = top if isinstance(top, pikepdf.Dictionary) else top[0]
+        part = next(kid for kid in document.K if kid.get("/S") == pikepdf.Name.Part)
+        part.K = pikepdf.Array(list(reversed(list(part.K))))
+        pdf.save(broken)
+    found = pdfua_checks.reading_order(broken, outputs.path(CONSTRUCTS, ".html"))
+    assert any("out of order" in problem for problem in found), found
 
 
 def test_reading_order_fails_when_order_differs(outputs: Outputs, tmp_path: Path) -> None:

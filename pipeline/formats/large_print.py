@@ -10,7 +10,7 @@ from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.formats.pdf import Edition, render_edition
 
-LARGE_PRINT = Edition("large-print", ("leaflet.css", "large-print.css"))
+LARGE_PRINT = Edition("large-print", ("leaflet.css", "large-print.css"), smaller_tables=True)
 
 
 def render(document: Document, context: Context) -> bytes:

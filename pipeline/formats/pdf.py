@@ -11,12 +11,14 @@ stops with an error instead of hanging CI.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
@@ -24,7 +26,7 @@ from pipeline import assets, fonts, limits, page
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.errors import Location, input_error
-from pipeline.formats import pdftags
+from pipeline.formats import pdftags, tables
 
 _LOG = logging.getLogger("pipeline.pdf")
 
@@ -83,10 +85,47 @@ class Edition:
     stylesheets: tuple[str, ...]
     variant: str = VARIANT
     options: dict[str, Any] = field(default_factory=dict)
+    #: Whether a table too wide for the page may first be set smaller (the
+    #: stylesheets' ``table-smaller``), before it is laid out as records.
+    smaller_tables: bool = False
 
 
 #: The standard leaflet: A5, RNIB Clear Print.
 LEAFLET = Edition("pdf", ("leaflet.css",))
+
+
+_OL_START = re.compile(r'<ol(?=[^>]*\sstart="(-?\d+)")')
+
+
+def _numbered(markup: str) -> str:
+    """``markup`` with each list's start number as CSS, which WeasyPrint reads.
+
+    Browsers number ``<ol start="3">`` from 3 themselves; WeasyPrint only with
+    its presentational hints, whose rules would then outrank every rule of the
+    pipeline's stylesheet (they are the author's, the stylesheet the user's).
+    """
+    return _OL_START.sub(
+        lambda match: (
+            f'<ol style="counter-reset: list-item {int(match[1])}; counter-increment: list-item -1"'
+        ),
+        markup,
+    )
+
+
+def _overflow(document: Document, edition: Edition, found: list[str]) -> Exception:
+    """The error for text laid out beyond the page's text area, at the first one's line."""
+    text = found[0]
+    index = document.text.find(text[:40]) if text else -1
+    line = document.text.count("\n", 0, index) + 1 if index >= 0 else 0
+    what = "leaflet" if edition.name == "pdf" else edition.name
+    return input_error(
+        document.path,
+        "pdf.overflow",
+        f"in the {what} PDF, '{text[:40]}' runs beyond the edge of the page's text area "
+        f"({len(found)} piece(s) of text in all), so readers would lose it; break the long "
+        "word or line it is in, or make the table it is in narrower",
+        line,
+    )
 
 
 def render(document: Document, context: Context) -> bytes:
@@ -98,7 +137,7 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
     """Render ``document`` as the printed ``edition``."""
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
-    markup = page.render(document, context, "", edition.name)
+    markup = _numbered(page.render(document, context, "", edition.name))
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the
     # stylesheets' generated content) are declared.
@@ -120,27 +159,40 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             fonts.dated(context.build_time(document.meta.published)),
             fonts.machine_fonts_hidden(context.styles),
         ):
-            # @font-face and @color-profile rules in a user stylesheet need their
-            # registries shared between the stylesheet and the rendering, or they
-            # are silently ignored.
+            # @font-face, @counter-style and @color-profile rules in a user
+            # stylesheet need their registries shared between the stylesheet
+            # and the rendering, or they are silently ignored.
             font_config = FontConfiguration()
+            counter_style = CounterStyle()
             color_profiles: dict[str, Any] = {}
             stylesheet = weasyprint.CSS(
                 string=css,
                 base_url=path2url(str(context.styles)) + "/",
                 url_fetcher=fetcher,
                 font_config=font_config,
+                counter_style=counter_style,
                 color_profiles=color_profiles,
             )
-            pdf: bytes = weasyprint.HTML(
-                string=markup, base_url=path2url(str(document.folder)) + "/", url_fetcher=fetcher
-            ).write_pdf(
-                stylesheets=[stylesheet],
-                font_config=font_config,
-                color_profiles=color_profiles,
-                pdf_variant=edition.variant,
-                **edition.options,
-            )
+            options = {"pdf_variant": edition.variant, **edition.options}
+
+            def layout(markup: str) -> Any:
+                return weasyprint.HTML(
+                    string=markup,
+                    base_url=path2url(str(document.folder)) + "/",
+                    url_fetcher=fetcher,
+                ).render(
+                    stylesheets=[stylesheet],
+                    font_config=font_config,
+                    counter_style=counter_style,
+                    color_profiles=color_profiles,
+                    **options,
+                )
+
+            laid_out = tables.fit(markup, layout, smaller=edition.smaller_tables)
+            overflow = tables.outside(laid_out)
+            if overflow:
+                raise _overflow(document, edition, overflow)
+            pdf: bytes = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(collect)
     if fetcher.refused:

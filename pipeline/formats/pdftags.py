@@ -13,6 +13,9 @@ WeasyPrint 70 leaves two gaps that matter to screen-reader users:
   which PDF/UA-1 7.3 forbids; it should be an Artifact.
 - Header cells carry no ``/Scope`` (PDF/UA-1 7.5, Matterhorn 15-003), although
   the HTML gives each one.
+- Text in scripts that shaping reorders or joins (Arabic, the Indic scripts)
+  is taken from the page otherwise than it was written (PDF/UA-1 7.2): each
+  such run carries its text as ``/ActualText``.
 - Formatting inside a link (``<a><strong>``) gets a link annotation of its
   own under a ``NonStruct`` element; PDF/UA-1 7.18.5 wants a ``Link``.
 - A table for layout (``role="presentation"``: one without header cells) is
@@ -24,7 +27,7 @@ images out of the tree while WeasyPrint builds it (and keeps the tree's
 building linear: see :func:`_page_references`);
 :func:`repair` then turns everything outside the tree into Artifacts and wraps
 list-item content in LBody elements, which WeasyPrint leaves out for
-paragraphs in list items.
+paragraphs in list items, and puts nested lists back inside their items.
 """
 
 from __future__ import annotations
@@ -38,12 +41,16 @@ from typing import Any
 
 import pikepdf
 import pydyf
+from weasyprint.pdf import stream as weasy_stream
 from weasyprint.pdf import tags as weasy_tags
 
 _build_box_tree = weasy_tags._build_box_tree
 
 
-_MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_MARKED = re.compile(
+    rb"/[A-Za-z][A-Za-z0-9]*\s*<<\s*/MCID\s+(\d+)"
+    rb"(?:\s*/ActualText\s*(?:<[0-9A-Fa-f\s]*>|\((?:[^()\\]|\\.)*\)))?\s*>>\s*BDC"
+)
 
 _SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
 
@@ -91,6 +98,46 @@ def _build_box_tree_accessible(box: Any, parent: Any, pdf: Any, *args: Any) -> I
         _LAYOUT_DEPTH[0] -= layout
 
 
+def _needs_actual_text(text: str) -> bool:
+    """Whether a run of ``text`` may print as glyphs that do not spell it.
+
+    Shaping reorders and joins what it draws in Arabic, Hebrew and the Indic
+    and South-East Asian scripts (a Devanagari vowel sign before its
+    consonant, one glyph for several letters), and a font may draw a letter
+    with its marks as several glyphs; a PDF's character maps give each glyph
+    its own characters, so text taken from the page reads otherwise than it
+    was written. Latin-1 and punctuation never are.
+    """
+    return any(ord(char) > 0xFF and not 0x2000 <= ord(char) <= 0x206F for char in text)
+
+
+_MARKED_ORIGINAL = weasy_stream.Stream.marked
+
+
+@contextlib.contextmanager
+def _marked(stream: Any, box: Any, tag: str) -> Iterator[None]:
+    """WeasyPrint's marked content, with the run's text as ``/ActualText`` where glyphs
+    may not spell it (ISO 32000-1, 14.9.4), so that a screen reader, a search or a
+    copy gets the words as written (PDF/UA-1 7.2)."""
+    text = getattr(box, "text", None)
+    # In right-to-left text, glyphs are drawn in the order they are seen, which
+    # a run of another direction, or a mirrored bracket, makes differ from the
+    # order written.
+    rtl = bool(text) and box.style["direction"] == "rtl"
+    if stream._tags is None or tag != "Span" or not text or not (rtl or _needs_actual_text(text)):
+        with _MARKED_ORIGINAL(stream, box, tag):
+            yield
+        return
+    mcid = len(stream._tags)
+    stream._tags[box] = {"tag": tag, "mcid": mcid}
+    properties = pydyf.Dictionary({"MCID": mcid, "ActualText": pydyf.String(text)})
+    pydyf.Stream.begin_marked_content(stream, tag, properties)
+    try:
+        yield
+    finally:
+        pydyf.Stream.end_marked_content(stream)
+
+
 _PAGE_REFERENCES = pydyf.PDF.page_references
 
 
@@ -115,11 +162,13 @@ def accessible_tags() -> Iterator[None]:
     """Within this block WeasyPrint writes the repaired tags described above."""
     weasy_tags._build_box_tree = _build_box_tree_accessible
     pydyf.PDF.page_references = property(_page_references)
+    weasy_stream.Stream.marked = _marked
     try:
         yield
     finally:
         weasy_tags._build_box_tree = _build_box_tree
         pydyf.PDF.page_references = _PAGE_REFERENCES
+        weasy_stream.Stream.marked = _MARKED_ORIGINAL
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
@@ -239,6 +288,92 @@ def _list_bodies(pdf: pikepdf.Pdf, root: pikepdf.Object, parents: dict[int, Any]
     return changed
 
 
+def _first_content(node: Any, page: Any, pages: dict[tuple[int, int], int]) -> tuple[int, int]:
+    """Where the first content of a structure element (or an MCID of ``page``) is drawn:
+    the least page number and MCID below it (WeasyPrint numbers marked content in
+    drawing order, a list item's label after its text), or (-1, -1) for none."""
+    found: list[tuple[int, int]] = []
+    stack: list[tuple[Any, Any]] = [(node, page)]
+    while stack:
+        item, owner = stack.pop()
+        if isinstance(item, int):
+            found.append(((pages.get(owner.objgen, 0) if owner is not None else 0), item))
+        elif isinstance(item, pikepdf.Dictionary):
+            if item.get("/Type") == pikepdf.Name.MCR:
+                where = item.get("/Pg", owner)
+                found.append(
+                    ((pages.get(where.objgen, 0) if where is not None else 0), int(item.MCID))
+                )
+            elif "/S" in item:
+                inner = item.get("/Pg", owner)
+                stack.extend((kid, inner) for kid in _kids(item))
+    return min(found, default=(-1, -1))
+
+
+def _nested_lists(pdf: pikepdf.Pdf, root: pikepdf.Object) -> bool:
+    """Put each nested list back inside its list item (PDF/UA-1 7.6, reading order).
+
+    WeasyPrint links a list nested in a list item to the outer list, after the
+    item: when the item goes on after the nested list (a paragraph below it),
+    that paragraph is then read before the nested list. The nested list goes
+    into the item's LBody, before the first of its kids drawn after it.
+    """
+    pages: dict[tuple[int, int], int] = {
+        page.obj.objgen: number for number, page in enumerate(pdf.pages)
+    }
+    changed = False
+    for element in list(_struct_elements(root)):
+        if element.get("/S") != pikepdf.Name.L:
+            continue
+        kept: list[Any] = []
+        moved = False
+        for kid in _kids(element):
+            previous = kept[-1] if kept else None
+            if (
+                isinstance(kid, pikepdf.Dictionary)
+                and kid.get("/S") == pikepdf.Name.L
+                and isinstance(previous, pikepdf.Dictionary)
+                and previous.get("/S") == pikepdf.Name.LI
+            ):
+                _into_item(pdf, previous, kid, pages)
+                moved = True
+            else:
+                kept.append(kid)
+        if moved:
+            element.K = pikepdf.Array(kept)
+            changed = True
+    return changed
+
+
+def _into_item(
+    pdf: pikepdf.Pdf,
+    item: pikepdf.Dictionary,
+    nested: pikepdf.Dictionary,
+    pages: dict[tuple[int, int], int],
+) -> None:
+    """Move the list ``nested`` into the LBody of ``item``, in drawing order."""
+    bodies = [kid for kid in _kids(item) if isinstance(kid, pikepdf.Dictionary)]
+    body = next((kid for kid in reversed(bodies) if kid.get("/S") == pikepdf.Name.LBody), None)
+    if body is None:
+        body = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item)
+        )
+        if "/Pg" in item:
+            body.Pg = item.Pg
+        body.K = pikepdf.Array([])
+        item.K = pikepdf.Array([*_kids(item), body])
+    position = _first_content(nested, nested.get("/Pg"), pages)
+    kids = _kids(body)
+    owner = body.get("/Pg")
+    index = next(
+        (number for number, kid in enumerate(kids) if _first_content(kid, owner, pages) > position),
+        len(kids),
+    )
+    kids.insert(index, nested)
+    body.K = pikepdf.Array(kids)
+    nested.P = body
+
+
 def repair(data: bytes, xmp: dict[str, str] | None = None) -> bytes:
     """Apply the structure repairs described above to a PDF WeasyPrint wrote.
 
@@ -252,6 +387,7 @@ def repair(data: bytes, xmp: dict[str, str] | None = None) -> bytes:
             parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
             changed |= _artifacts(pdf, root, parents)
             changed |= _list_bodies(pdf, root, parents)
+            changed |= _nested_lists(pdf, root)
         if xmp:
             with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
                 for key, value in xmp.items():

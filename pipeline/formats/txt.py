@@ -49,6 +49,9 @@ def to_text(document: Document, width: int = WIDTH) -> str:
     )
     sections = [
         head,
+        # The key message, as on the front panel of the leaflet and under the
+        # title of the web page and the e-book.
+        writer.wrap(meta.description),
         writer.blocks(document.blocks, 0),
         writer.footnotes(),
         *_tail(document, writer),
@@ -88,6 +91,51 @@ def _tail(document: Document, writer: _Writer) -> list[list[str]]:
     return sections
 
 
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def list_marker(number: int, style: str, delimiter: str) -> str:
+    """The marker of item ``number`` of a list written in pandoc's ``style`` and ``delimiter``.
+
+    ``3.``, ``c)``, ``(iv)``: the numbering the source wrote, as every other
+    edition prints it.
+    """
+    if style in ("LowerAlpha", "UpperAlpha") and number > 0:
+        letters = ""
+        value = number
+        while value:
+            value, rest = divmod(value - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        text = letters.upper() if style == "UpperAlpha" else letters
+    elif style in ("LowerRoman", "UpperRoman") and 0 < number < 4000:
+        text, value = "", number
+        for size, letters in _ROMAN:
+            while value >= size:
+                text, value = text + letters, value - size
+        text = text.upper() if style == "UpperRoman" else text
+    else:
+        text = str(number)
+    if delimiter == "TwoParens":
+        return f"({text})"
+    if delimiter == "OneParen":
+        return f"{text})"
+    return f"{text}."
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a monospaced terminal (wide characters count twice)."""
     width = 0
@@ -96,6 +144,28 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width
+
+
+#: The line under a heading, by level: the title's '=' and a mark of its own
+#: for each level below, so that a book's chapters and sections differ.
+UNDERLINES = {1: "=", 2: "-", 3: "~", 4: "^", 5: '"', 6: "'"}
+
+#: Superscript and subscript characters Unicode has.
+SUPERSCRIPTS = str.maketrans(
+    "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ",
+)
+SUBSCRIPTS = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def raised(text: str, table: dict[int, int], mark: str) -> str:
+    """``text`` raised or lowered: in Unicode's super- or subscript characters when it
+    has them all (10⁹/L, H₂O), otherwise marked ``^(...)`` or ``_(...)``, so that
+    10^9^ never reads as 109."""
+    converted = text.translate(table)
+    if all(ord(char) in table for char in text):
+        return converted
+    return f"{mark}({text})"
 
 
 def _underlined(text: str, mark: str) -> list[str]:
@@ -128,12 +198,15 @@ class _Writer:
             return self.wrap(self.inlines(content), indent)
         if kind == "Header":
             text = self.inlines(content[2])
-            return [pad + line for line in _underlined(text, "=" if content[0] == 1 else "-")]
+            return [pad + line for line in _underlined(text, UNDERLINES[content[0]])]
         if kind == "BulletList":
             return self.list_items([("- ", item) for item in content], indent)
         if kind == "OrderedList":
-            start = content[0][0]
-            markers = [f"{start + number}. " for number in range(len(content[1]))]
+            start, style, delimiter = content[0]
+            markers = [
+                list_marker(start + number, style["t"], delimiter["t"]) + " "
+                for number in range(len(content[1]))
+            ]
             size = max(len(marker) for marker in markers)
             return self.list_items(
                 [
@@ -143,7 +216,8 @@ class _Writer:
                 indent,
             )
         if kind == "BlockQuote":
-            return self.blocks(content, indent + 4)
+            # Quoted as in an email, so that a quotation never looks like code.
+            return [pad + "> " + line[indent:] for line in self.blocks(content, indent)]
         if kind == "CodeBlock":
             return [pad + "    " + line for line in content[1].rstrip("\n").split("\n")]
         if kind == "LineBlock":
@@ -256,16 +330,16 @@ class _Writer:
             return " "
         if kind == "LineBreak":
             return "\n"
-        if kind in (
-            "Emph",
-            "Strong",
-            "Underline",
-            "Strikeout",
-            "SmallCaps",
-            "Superscript",
-            "Subscript",
-        ):
+        if kind in ("Emph", "Strong", "Underline", "SmallCaps"):
             return self.inlines(content)
+        if kind == "Superscript":
+            return raised(self.inlines(content), SUPERSCRIPTS, "^")
+        if kind == "Subscript":
+            return raised(self.inlines(content), SUBSCRIPTS, "_")
+        if kind == "Strikeout":
+            # Crossed-out words still say something (a dose no longer given):
+            # the reader is told they are crossed out.
+            return f"[crossed out: {self.inlines(content)}]"
         if kind in ("Span", "Cite"):
             return self.inlines(content[1])
         if kind in ("Code", "Math"):
