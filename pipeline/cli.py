@@ -1,8 +1,9 @@
 """The command line; the only module that knows Click.
 
 It turns options into a build or a check, prints diagnostics and maps the
-report to an exit code: 0 success, 1 findings (errors, or warnings under
-``--strict``), 2 usage or input error, 3 internal error, 130 interrupted.
+report to an exit code (:mod:`pipeline.report`): 0 success, 1 findings
+(errors, or warnings under ``--strict``), 2 usage or input error, 3 a tool
+failed (pandoc, say) or an internal error, 130 interrupted.
 
 ``build`` prints diagnostics on standard error and what it wrote on standard
 output. ``check`` prints its findings and summary on standard output (they
@@ -13,7 +14,6 @@ stopped it reading a source on standard error.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 import traceback
@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from pipeline import __version__
+from pipeline.editions import EDITIONS
 from pipeline.errors import Diagnostic, PipelineError, Severity, display_path
-from pipeline.formats import FORMATS
 
 if TYPE_CHECKING:
-    from pipeline.build import Report
+    from pipeline.report import Report
 
+# The codes of pipeline.report, here too so that ``--help`` need not import it.
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
@@ -43,7 +44,7 @@ _FORMAT_OPTION = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(list(EDITIONS)),
     help="Build only this format; repeat for several. Default: all.",
 )
 _OUT_OPTION = click.option(
@@ -56,27 +57,12 @@ _OUT_OPTION = click.option(
 )
 
 
-class _EchoHandler(logging.Handler):
-    """Show the pipeline's warnings on standard error, one line each."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {record.getMessage()}", err=True)
-
-
-def _setup_logging() -> None:
-    logger = logging.getLogger("pipeline")
-    if not any(isinstance(handler, _EchoHandler) for handler in logger.handlers):
-        logger.addHandler(_EchoHandler(logging.WARNING))
-    logger.setLevel(logging.WARNING)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="clearleaf")
 def cli() -> None:
     """Build accessible PDF, EPUB, HTML and plain-text editions of documents
     written in Markdown with YAML front matter.
     """
-    _setup_logging()
 
 
 @cli.command(short_help="Check, then build documents in every format.")
@@ -130,19 +116,20 @@ def build(
     error (or, with --strict, a warning) is not built.
     """
     from pipeline import build as builder
+    from pipeline import plan
 
     paths: list[Path] = []
     live = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
 
     def run() -> Report:
-        jobs_planned = builder.plan(sources, Path("source"))
+        jobs_planned = plan.plan(sources, Path("source"))
         if shard is not None:
-            jobs_planned = builder.shard(jobs_planned, *shard)
+            jobs_planned = plan.shard(jobs_planned, *shard)
         paths.extend(job.source for job in jobs_planned)
-        live.total = len(paths) * len(builder.resolve_formats(formats))
+        live.total = len(paths) * len(plan.resolve_formats(formats))
         return builder.build(
             jobs_planned,
-            builder.resolve_formats(formats),
+            plan.resolve_formats(formats),
             out,
             strict=strict,
             jobs=jobs,
@@ -157,7 +144,7 @@ def build(
     )
     live.clear()
     for diagnostic in report.diagnostics:
-        click.echo(str(diagnostic), err=True)
+        click.echo(_shown(report, diagnostic), err=True)
     if verbose:
         for output in report.outputs:
             click.echo(
@@ -248,11 +235,13 @@ def check(
     checks` lists the checks.
     """
     from pipeline import build as builder
+    from pipeline import plan
+    from pipeline.readability import report as readability_report
 
     paths: list[Path] = []
 
     def run() -> Report:
-        paths.extend(builder.discover(sources, Path("source")))
+        paths.extend(plan.discover(sources, Path("source")))
         return builder.check(paths, strict=strict)
 
     report = _run(run, show_traceback, "interrupted; nothing was written")
@@ -261,12 +250,10 @@ def check(
         mine = [d for d in report.diagnostics if d.location.path == path]
         shown.update(mine)
         _echo_diagnostics(report, mine)
-        document = report.documents.get(path)
-        if document is not None and not quiet:
-            from pipeline.readability import report as readability_report
-
+        reading = report.readings.get(path)
+        if reading is not None and not quiet:
             click.echo(f"{display_path(path)}: readability")
-            for line in readability_report(document):
+            for line in readability_report(reading.figures, reading.lang, reading.target):
                 click.echo(f"  {line}")
     _echo_diagnostics(report, [d for d in report.diagnostics if d not in shown])
     click.echo(_check_summary(report, len(paths), strict))
@@ -277,7 +264,17 @@ def check(
 def _echo_diagnostics(report: Report, diagnostics: list[Diagnostic]) -> None:
     """Print ``diagnostics``: findings on standard output, input errors on standard error."""
     for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=diagnostic in report.input_errors)
+        click.echo(_shown(report, diagnostic), err=report.stopped(diagnostic))
+
+
+def _shown(report: Report, diagnostic: Diagnostic) -> str:
+    """``diagnostic`` as printed; a tool's failure says it is one (it is not the source's fault)."""
+    if diagnostic in report.tool_errors:
+        return (
+            f"{diagnostic} [tool error: a tool the pipeline runs failed, not the source; "
+            "run again, and report it if it persists]"
+        )
+    return str(diagnostic)
 
 
 def _write_report(
@@ -287,7 +284,7 @@ def _write_report(
     if path is None:
         return
     from pipeline import report as report_module
-    from pipeline.build import write_atomic
+    from pipeline.outputs import write_atomic
 
     write_atomic(path, report_module.to_json(report, command, sources, strict))
 
@@ -317,7 +314,7 @@ def _run(action: Callable[[], Report], show_traceback: bool, interrupted: str) -
     except PipelineError as error:
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
-        sys.exit(EXIT_INPUT)
+        sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
     except KeyboardInterrupt:
         click.echo(interrupted, err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -358,20 +355,21 @@ def watch(
     Stop with Ctrl-C.
     """
     from pipeline import build as builder
+    from pipeline import plan
     from pipeline import watch as watcher
 
     roots = list(sources) or [Path("source")]
 
     def rebuild() -> None:
         try:
-            planned = builder.plan(sources, Path("source"))
-            report = builder.build(planned, builder.resolve_formats(formats), out)
+            planned = plan.plan(sources, Path("source"))
+            report = builder.build(planned, plan.resolve_formats(formats), out)
         except PipelineError as error:
             for diagnostic in error.diagnostics:
                 click.echo(str(diagnostic), err=True)
             return
         for diagnostic in report.diagnostics:
-            click.echo(str(diagnostic), err=True)
+            click.echo(_shown(report, diagnostic), err=True)
         click.echo(_build_summary(report, [job.source for job in planned]))
 
     try:
@@ -398,7 +396,7 @@ def merge_reports(reports: tuple[Path, ...], output: Path) -> None:
     import json
 
     from pipeline import report as report_module
-    from pipeline.build import write_atomic
+    from pipeline.outputs import write_atomic
 
     try:
         loaded = [json.loads(path.read_text(encoding="utf-8")) for path in reports]
@@ -419,8 +417,8 @@ def merge_reports(reports: tuple[Path, ...], output: Path) -> None:
 @cli.command("formats")
 def list_formats() -> None:
     """List the output formats."""
-    for fmt in FORMATS.values():
-        click.echo(f"{fmt.name:<12} {fmt.suffix:<17} {fmt.description}")
+    for edition in EDITIONS.values():
+        click.echo(f"{edition.name:<12} {edition.suffix:<17} {edition.description}")
 
 
 @cli.command("checks", short_help="List the accessibility checks.")
@@ -445,7 +443,6 @@ def main() -> NoReturn:
         code = 0
     except SystemExit as done:
         code = _status(done.code)
-    logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (``| head``): nobody reads
             stream.flush()

@@ -1,7 +1,9 @@
-"""What every edition says about the document: contacts, other formats, sources, record.
+"""The back matter every edition carries: contacts, other formats, sources and the record.
 
-The words live here once; :mod:`pipeline.page` marks them up for the web page,
-the PDF and the e-book, and the plain-text format writes them out as they are.
+It is worked out once per document (:func:`of`), as a model the editions
+render like any other content: :mod:`pipeline.page` marks it up for the web
+page, the PDFs and the e-book, the plain-text format writes it out as it is,
+and an edition added later gets it for free.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from pipeline import conformance
+from pipeline import conformance, editions
 from pipeline.document import Document
-from pipeline.formats import alternatives
 
 _MONTHS = (
     "January",
@@ -49,6 +50,79 @@ class Contact:
     address: str
 
 
+@dataclass(frozen=True)
+class OtherFormats:
+    """The "also available as" statement of one edition."""
+
+    statement: str
+    #: (label, file name, address) of every other reader edition; the address
+    #: is the file name when the front matter gives no web address.
+    editions: list[tuple[str, str, str]]
+    #: Where to find them, when the front matter gives the web version's address.
+    folder: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """The back matter of one document, the same in every edition."""
+
+    contacts: tuple[Contact, ...]
+    #: Every reader edition: (edition name, label, file name, address).
+    editions: tuple[tuple[str, str, str, str], ...]
+    #: The web version's address, and the folder the editions are published in.
+    url: str | None
+    folder: str | None
+    sources: tuple[str, ...]
+    #: Who published the document and when, its review dates, version,
+    #: feedback, rights and accessibility statement, a sentence each.
+    record: tuple[str, ...]
+    #: Whether the document claims WCAG 2.2 Level AA conformance, and the
+    #: statement of its accessibility that every edition carries.
+    claimed: bool
+    statement: str
+
+    def other_formats(self, current: str) -> OtherFormats:
+        """The other reader editions, seen from edition ``current``."""
+        current = editions.EDITIONS[current].same_as or current
+        others = [
+            (label, name, address)
+            for edition, label, name, address in self.editions
+            if edition != current
+        ]
+        statement = (
+            "This information is also available as "
+            f"{spoken_list([label for label, _name, _address in others])}."
+        )
+        return OtherFormats(statement, others, self.folder, self.url)
+
+
+def of(document: Document, claimed: bool) -> Colophon:
+    """The colophon of ``document``; ``claimed``: the verdict on its conformance claim."""
+    meta = document.meta
+    url = meta.url
+    # The editions are published side by side with the web version.
+    folder = urljoin(url, ".") if url else None
+    found = []
+    for edition in editions.readers_editions():
+        name = edition.output_name(document.stem)
+        address = name
+        if url and folder:
+            address = url if name.endswith(".html") else folder + name
+        found.append((edition.name, str(edition.label), name, address))
+    statement = conformance.statement(meta, claimed)
+    return Colophon(
+        contacts=tuple(contacts(document)),
+        editions=tuple(found),
+        url=url,
+        folder=folder,
+        sources=meta.sources,
+        record=tuple(_record(document, statement)),
+        claimed=claimed,
+        statement=statement,
+    )
+
+
 def contacts(document: Document) -> list[Contact]:
     """The front matter's contact details, phone first."""
     contact = document.meta.contact
@@ -65,39 +139,7 @@ def contacts(document: Document) -> list[Contact]:
     return found
 
 
-@dataclass(frozen=True)
-class OtherFormats:
-    """The "also available as" statement of one edition."""
-
-    statement: str
-    #: (label, file name, address) of every other reader edition; the address
-    #: is the file name when the front matter gives no web address.
-    editions: list[tuple[str, str, str]]
-    #: Where to find them, when the front matter gives the web version's address.
-    folder: str | None
-    url: str | None
-
-
-def other_formats(document: Document, current: str) -> OtherFormats:
-    """The other reader editions of ``document``, seen from edition ``current``."""
-    editions = alternatives(document, current)
-    statement = (
-        "This information is also available as "
-        f"{spoken_list([label for label, _name in editions])}."
-    )
-    url = document.meta.url
-    # The editions are published side by side with the web version.
-    folder = urljoin(url, ".") if url else None
-    found = []
-    for label, name in editions:
-        address = name
-        if url and folder:
-            address = url if name.endswith(".html") else folder + name
-        found.append((label, name, address))
-    return OtherFormats(statement, found, folder, url)
-
-
-def record(document: Document) -> list[str]:
+def _record(document: Document, statement: str) -> list[str]:
     """Who published the document, its review dates, version, feedback, rights, accessibility."""
     meta = document.meta
     lines = [f"Published by {meta.organisation} on {long_date(meta.published)}."]
@@ -115,5 +157,5 @@ def record(document: Document) -> list[str]:
         lines.append(f"Your feedback: {meta.feedback}")
     if meta.rights:
         lines.append(meta.rights)
-    lines.append(f"Accessibility: {conformance.statement(document)}")
+    lines.append(f"Accessibility: {statement}")
     return lines

@@ -51,11 +51,8 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: How the body's headings were written (see :mod:`pipeline.outline`).
     outline: outline.Outline = field(default_factory=outline.Outline)
-    #: Rendered outputs by format name, so that an edition built from another
-    #: (the booklet from the leaflet) does not render it twice.
-    renders: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
-    #: What later stages work out about the document once, for every format
-    #: (see :func:`pipeline.conformance.claimed`).
+    #: What later stages work out about the document once, for every edition
+    #: (the readability figures, :func:`pipeline.readability.measure`).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: The body's HTML as pandoc renders it from the Markdown, and pandoc's
     #: JSON of the parsed body, to check the AST is still that (see

@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -24,21 +26,37 @@ from pipeline import __version__
 from pipeline.a11y.quality import REVIEW_DUE
 from pipeline.context import Context
 from pipeline.errors import Diagnostic, Location, Severity
+from pipeline.outputs import write_atomic
 
 MANIFEST = Path(".clearleaf") / "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent
-#: The third-party releases whose output the pipeline depends on.
-_TOOLS = (
-    "pypandoc-binary",
-    "weasyprint",
-    "ebooklib",
-    "pikepdf",
-    "segno",
-    "fontpkg-atkinson-hyperlegible",
-    "fontpkg-ibm-plex-sans-arabic",
-    "manimgx-fonts",
-    "fonttools",
-)
+#: The installed distribution, whose requirements are the tools its outputs depend on.
+DISTRIBUTION = "clearleaf"
+# A requirement's name: what comes before any version, extra or marker.
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def tools() -> list[str]:
+    """The third-party releases whose version the outputs depend on: every runtime
+    requirement of the installed distribution (extras, such as the test tools, aside).
+
+    Read from the distribution's own metadata, so that a requirement added to
+    ``pyproject.toml`` is fingerprinted without anyone remembering to list it;
+    from ``pyproject.toml`` itself when the package runs from a checkout that
+    was never installed.
+    """
+    try:
+        requirements = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        with (_PACKAGE.parent / "pyproject.toml").open("rb") as stream:
+            requirements = tomllib.load(stream)["project"]["dependencies"]
+    found: set[str] = set()
+    for requirement in requirements:
+        _name, _, marker = requirement.partition(";")
+        match = _NAME.match(requirement)
+        if match and "extra" not in marker:
+            found.add(match[1])
+    return sorted(found)
 
 
 def file_hash(path: Path) -> str:
@@ -64,7 +82,7 @@ def environment(context: Context, strict: bool) -> str:
     digest.update(
         f"clearleaf {__version__} strict={strict} epoch={context.source_date_epoch}".encode()
     )
-    for tool in _TOOLS:
+    for tool in tools():
         try:
             digest.update(f"{tool}=={metadata.version(tool)}".encode())
         except metadata.PackageNotFoundError:
@@ -160,8 +178,6 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically, if a build recorded anything new."""
-        from pipeline.build import write_atomic
-
         if not self.changed:
             return
         data = {"sources": {key: vars(entry) for key, entry in sorted(self.entries.items())}}

@@ -11,8 +11,8 @@ import string
 
 import segno
 
-from pipeline import __version__, ast, colophon
-from pipeline.colophon import long_date
+from pipeline import __version__, ast
+from pipeline.colophon import Colophon, long_date
 from pipeline.context import Context
 from pipeline.document import Document
 
@@ -77,13 +77,13 @@ def _link(address: str, text: str | None = None) -> str:
     return f'<a href="{html.escape(address)}">{html.escape(text or address)}</a>'
 
 
-def contact_panel(document: Document) -> str:
+def contact_panel(back: Colophon) -> str:
     """The contact details, as a section of the back panel (empty when there are none)."""
-    found = colophon.contacts(document)
-    if not found:
+    if not back.contacts:
         return ""
     items = "".join(
-        f"<li>{contact.label}: {_link(contact.address, contact.text)}</li>" for contact in found
+        f"<li>{contact.label}: {_link(contact.address, contact.text)}</li>"
+        for contact in back.contacts
     )
     return (
         '<section class="contact" aria-labelledby="contact-heading">\n'
@@ -92,9 +92,9 @@ def contact_panel(document: Document) -> str:
     )
 
 
-def formats_panel(document: Document, current: str) -> str:
+def formats_panel(back: Colophon, current: str) -> str:
     """The "other formats" statement with each edition's file name (a link on the web)."""
-    others = colophon.other_formats(document, current)
+    others = back.other_formats(current)
     items = []
     for label, name, _address in others.editions:
         where = (
@@ -115,23 +115,23 @@ def formats_panel(document: Document, current: str) -> str:
     )
 
 
-def sources_panel(document: Document) -> str:
+def sources_panel(back: Colophon) -> str:
     """The evidence the text relies on (empty when the front matter lists none)."""
-    if not document.meta.sources:
+    if not back.sources:
         return ""
-    items = "".join(f"<li>{html.escape(source)}</li>" for source in document.meta.sources)
+    items = "".join(f"<li>{html.escape(source)}</li>" for source in back.sources)
     return (
         '<section class="sources" aria-labelledby="sources-heading">\n'
         f'<h2 id="sources-heading">Sources</h2>\n<ol>{items}</ol>\n</section>'
     )
 
 
-def qr_panel(document: Document, current: str) -> str:
+def qr_panel(back: Colophon, current: str) -> str:
     """On paper, a QR code to the web version (vector, with alt text).
 
     The address itself is written out in :func:`formats_panel`.
     """
-    url = document.meta.url
+    url = back.url
     if current not in PRINTED or not url:
         return ""
     code = segno.make(url, error="m")
@@ -147,9 +147,9 @@ def qr_panel(document: Document, current: str) -> str:
     return f'<figure class="qr">{svg}\n<figcaption>Scan to read this online</figcaption></figure>'
 
 
-def record_panel(document: Document) -> str:
+def record_panel(back: Colophon) -> str:
     """Who published the document, when it was and will be reviewed, and how to comment."""
-    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in colophon.record(document))
+    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in back.record)
     return f'<div class="record">\n{paragraphs}\n</div>'
 
 
@@ -213,8 +213,11 @@ def _ui_lang(lang: str) -> str:
     return ' lang="en"' + (' dir="ltr"' if direction(lang) == "rtl" else "")
 
 
-def fields(document: Document, current: str) -> dict[str, str]:
-    """The template fields for ``document`` rendered as format ``current``, HTML-escaped."""
+def fields(document: Document, back: Colophon, current: str) -> dict[str, str]:
+    """The template fields for ``document`` rendered as edition ``current``, HTML-escaped.
+
+    ``back`` is the document's back matter (:mod:`pipeline.colophon`).
+    """
     meta = document.meta
     subtitle = f'<p class="subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else ""
     return {
@@ -237,19 +240,19 @@ def fields(document: Document, current: str) -> dict[str, str]:
         # The document's words inside those English parts (the title in "About this e-book").
         "doc_lang": _language_of(meta.lang),
         "body": document.body_html,
-        "contact": contact_panel(document),
-        "formats": formats_panel(document, current),
-        "sources": sources_panel(document),
-        "qr": qr_panel(document, current),
-        "record": record_panel(document),
+        "contact": contact_panel(back),
+        "formats": formats_panel(back, current),
+        "sources": sources_panel(back),
+        "qr": qr_panel(back, current),
+        "record": record_panel(back),
         "microdata": microdata(document),
         "author": html.escape(", ".join(meta.authors) or meta.organisation),
         "keywords": html.escape(", ".join(meta.keywords)),
     }
 
 
-def render(document: Document, context: Context, css: str, current: str) -> str:
-    """The whole page for format ``current``, with ``css`` in its ``<style>`` element."""
+def render(document: Document, context: Context, back: Colophon, css: str, current: str) -> str:
+    """The whole page for edition ``current``, with ``css`` in its ``<style>`` element."""
     template = string.Template(context.style("page.html"))
     modified = context.build_time(document.meta.published).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return template.substitute(fields(document, current), css=css, modified=modified)
+    return template.substitute(fields(document, back, current), css=css, modified=modified)

@@ -94,9 +94,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipeline.ast import stringify, walk
+from pipeline.sourcemap import source_of
 
 if TYPE_CHECKING:
-    from pipeline.a11y.source import Finding, Source
     from pipeline.document import Document
 
 Node = dict[str, Any]
@@ -534,9 +534,6 @@ def flesch_reading_ease(words: int, sentences: int, syllables: int) -> float:
 
 def sentences_of(document: Document) -> list[Sentence]:
     """Every sentence of the document's prose, with its counts and source position."""
-    # Imported here: pipeline.a11y imports this module for its check.
-    from pipeline.a11y.source import source_of
-
     source = source_of(document.text)
     tokens = _SourceWords(source.masked)
     found: list[Sentence] = []
@@ -614,7 +611,17 @@ def _plain(word: str) -> str:
 
 
 def measure(document: Document) -> Readability | None:
-    """The readability of ``document``; None when its language is not English or it has no prose."""
+    """The readability of ``document``; None when its language is not English or it has no prose.
+
+    Measured once per document, however many ask (the check, the verdict).
+    """
+    if "readability" not in document.memo:
+        document.memo["readability"] = _measure(document)
+    found: Readability | None = document.memo["readability"]
+    return found
+
+
+def _measure(document: Document) -> Readability | None:
     if not _is_english(document.meta.lang):
         return None
     sentences = sentences_of(document)
@@ -683,36 +690,10 @@ def report_lines(readability: Readability, target: int) -> list[str]:
     return lines
 
 
-def report(document: Document) -> list[str]:
-    """The readability report on ``document``, or why there is none."""
-    if not _is_english(document.meta.lang):
-        return [
-            "readability formulas are calibrated for English; "
-            f"not computed for {document.meta.lang}"
-        ]
-    readability = measure(document)
+def report(readability: Readability | None, lang: str, target: int) -> list[str]:
+    """The readability report on a document in ``lang``, or why there is none."""
+    if not _is_english(lang):
+        return [f"readability formulas are calibrated for English; not computed for {lang}"]
     if readability is None:
         return ["no prose to measure"]
-    return report_lines(readability, document.meta.reading_age_target)
-
-
-# -- the check -------------------------------------------------------------------
-
-
-def reading_age(document: Document, source: Source) -> Iterator[Finding]:
-    """Check ``readability.reading-age``: the reading age is at most the document's target."""
-    # Imported here: pipeline.a11y imports this module for its check.
-    from pipeline.a11y.source import Finding
-
-    readability = measure(document)
-    target = document.meta.reading_age_target
-    # Under 30 sentences the formulas are unstable (STANDARDS.md): the report
-    # says so, and a figure that unreliable does not fail a build.
-    if readability is None or not readability.stable or not readability.above(target):
-        return
-    message = (
-        f"reading age {readability.reading_age} (SMOG grade {readability.smog_grade:.1f}) "
-        f"is above the target of {target}; simplify the hardest sentences, starting with "
-        "this one (`python -m pipeline check` lists ten)"
-    )
-    yield Finding(readability.hardest[0].offset, message)
+    return report_lines(readability, target)

@@ -1,10 +1,11 @@
-"""The machine-readable report of a build or a check (``--report report.json``).
+"""What a build or a check did, the exit code it earns, and its machine-readable form.
 
-A CI job reads it instead of scraping the console: per document its outputs
-with sizes, every diagnostic, the readability figures and the timings, and
-a summary with the exit code. Documents appear in the order they were given,
-keys in a fixed order, so that two reports of the same inputs differ only in
-their timings.
+:class:`Report` is filled in as a build runs: per document its outputs,
+every diagnostic, the readability figures and the timings. It decides the
+exit code (:meth:`Report.exit_code`). :func:`to_json` writes it for a CI job
+(``--report report.json``) to read instead of scraping the console; documents
+appear in the order they were given, keys in a fixed order, so that two
+reports of the same inputs differ only in their timings.
 """
 
 from __future__ import annotations
@@ -12,33 +13,133 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.build import Report
-from pipeline.errors import Severity, display_path
+from pipeline.errors import Diagnostic, PipelineError, Severity, display_path
+from pipeline.readability import Readability
+
+#: Exit codes: success, findings (errors, or warnings under ``--strict``),
+#: a mistake in a source or on the command line, and a tool or the
+#: pipeline itself failing on valid input.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_TOOL = 3
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file written by a build."""
+
+    source: Path
+    format: str
+    path: Path
+    size: int
+    #: Seconds the edition took to render.
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A document's readability figures (None: not English, or no prose) and its target."""
+
+    figures: Readability | None
+    lang: str
+    target: int
+
+
+@dataclass
+class Report:
+    """What a build or a check did: its outputs and every diagnostic; it decides the exit code."""
+
+    outputs: list[Output] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Every document that wrote nothing: it could not be read, or the checks failed it.
+    failed: list[Path] = field(default_factory=list)
+    #: The documents among :attr:`failed` that could not be read or rendered at
+    #: all (a mistake in the front matter, a missing image): input errors.
+    invalid: list[Path] = field(default_factory=list)
+    #: The diagnostics that stopped each of :attr:`invalid` (also in :attr:`diagnostics`).
+    input_errors: list[Diagnostic] = field(default_factory=list)
+    #: A tool (pandoc, say) that failed on a document: not the user's mistake.
+    tool_errors: list[Diagnostic] = field(default_factory=list)
+    #: Sources whose outputs were up to date: nothing was rendered for them.
+    skipped: list[Path] = field(default_factory=list)
+    #: The readability of every source that could be read.
+    readings: dict[Path, Reading] = field(default_factory=dict)
+    #: Seconds each source spent in each stage ("read", "check", "write").
+    timings: dict[Path, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """The diagnostics that did not stop a document: what the checks (and tools) found."""
+        stopped = {*self.input_errors, *self.tool_errors}
+        return [d for d in self.diagnostics if d not in stopped]
+
+    def stopped(self, diagnostic: Diagnostic) -> bool:
+        """Whether ``diagnostic`` stopped its document being read or rendered."""
+        return diagnostic in self.input_errors or diagnostic in self.tool_errors
+
+    def reject(self, source: Path, error: PipelineError) -> None:
+        """Record that ``source`` could not be read or rendered because of ``error``."""
+        self.diagnostics.extend(error.diagnostics)
+        if error.category == "tool":
+            self.tool_errors.extend(error.diagnostics)
+        else:
+            self.input_errors.extend(error.diagnostics)
+            self.invalid.append(source)
+        if source not in self.failed:
+            self.failed.append(source)
+
+    def fail(self, source: Path) -> None:
+        """Record that the checks found ``source`` not fit to publish."""
+        if source not in self.failed:
+            self.failed.append(source)
+
+    @property
+    def errors(self) -> int:
+        """How many error diagnostics were reported."""
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        """How many warning diagnostics were reported."""
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """:data:`EXIT_TOOL` when a tool failed, :data:`EXIT_INPUT` when a source could
+        not be read, :data:`EXIT_FINDINGS` for findings, else :data:`EXIT_OK`.
+
+        Findings are errors, or under ``strict`` warnings too.
+        """
+        if self.tool_errors:
+            return EXIT_TOOL
+        if self.invalid:
+            return EXIT_INPUT
+        if self.failed or self.errors or (strict and self.warnings):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
 
 #: Bumped when a key changes meaning or disappears.
 SCHEMA = 1
 
 
 def _readability(report: Report, source: Path) -> dict[str, Any] | None:
-    document = report.documents.get(source)
-    if document is None:
+    reading = report.readings.get(source)
+    if reading is None or reading.figures is None:
         return None
-    from pipeline import readability  # the figures are computed only for reports that ask
-
-    figures = readability.measure(document)
-    if figures is None:
-        return None
+    figures = reading.figures
     return {
         **dataclasses.asdict(figures),
         "reading_age": figures.reading_age,
         "flesch_kincaid_reading_age": figures.flesch_kincaid_reading_age,
         "stable": figures.stable,
-        "target": document.meta.reading_age_target,
-        "above_target": figures.stable and figures.above(document.meta.reading_age_target),
+        "target": reading.target,
+        "above_target": figures.stable and figures.above(reading.target),
     }
 
 
@@ -49,6 +150,8 @@ def to_dict(report: Report, command: str, sources: Sequence[Path], strict: bool)
         diagnostics = [d for d in report.diagnostics if d.location.path == source]
         if source in report.invalid:
             status = "invalid"
+        elif any(d.location.path == source for d in report.tool_errors):
+            status = "tool-failed"
         elif source in report.failed:
             status = "failed"
         elif source in report.skipped:

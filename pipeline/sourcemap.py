@@ -142,6 +142,22 @@ class Source:
         match = re.search(r"\S", self.masked)
         return match.start() if match else 0
 
+    def locate_text(self, piece: str) -> tuple[int, int]:
+        """The line and column where ``piece`` is written, in the body first; (0, 0) if nowhere."""
+        if not piece:
+            return 0, 0
+        found = self.text.find(piece, self.front_matter_end)
+        if found < 0:
+            found = self.text.find(piece)
+        return self.position(found) if found >= 0 else (0, 0)
+
+    @functools.cached_property
+    def front_matter_end(self) -> int:
+        """The offset just after the front matter's closing line (0 when there is none)."""
+        return (
+            len(self.masked) - len(self.masked.lstrip(" \n")) if self.text.startswith("---") else 0
+        )
+
     def search(self, pattern: str | re.Pattern[str], start: int = 0) -> int | None:
         """The offset of the first match of ``pattern`` at or after ``start``, else before it."""
         compiled = re.compile(pattern)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.a11y import quality
 from pipeline.context import Context
 from pipeline.document import load
-from pipeline.formats import FORMATS
+from pipeline.editions import EDITIONS
 from pipeline.metadata import Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,12 +93,12 @@ def fixed_today() -> Iterator[None]:
 
 def build_all(source: Path, out: Path, context: Context | None = None) -> Path:
     """Build ``source`` in every format into ``out`` and insist on a clean report."""
-    report = builder.build([source], builder.resolve_formats([]), out, context)
+    report = builder.build([source], plan.resolve_formats([]), out, context)
     assert not report.failed, [str(d) for d in report.diagnostics]
     allowed = LEAFLET_WARNINGS if source == LEAFLET_SOURCE else frozenset()
     unexpected = [str(d) for d in report.diagnostics if d.code not in allowed]
     assert not unexpected, unexpected
-    assert sorted(output.format for output in report.outputs) == sorted(FORMATS)
+    assert sorted(output.format for output in report.outputs) == sorted(EDITIONS)
     return out
 
 

@@ -11,6 +11,7 @@ from conftest import CONSTRUCTS_SOURCE
 
 from pipeline import __version__
 from pipeline.cli import cli
+from pipeline.errors import display_path
 
 BAD_SOURCE = """\
 ---
@@ -100,6 +101,25 @@ def test_failed_build_leaves_existing_outputs_and_no_temp_files(
     assert result.exit_code == 2
     assert [p.name for p in out.iterdir()] == ["bad.txt"]
     assert (out / "bad.txt").read_text(encoding="utf-8") == "the previous edition\n"
+
+
+def test_a_failing_tool_exits_3_and_says_it_is_a_tool(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pandoc itself failing (here its runtime refuses an option in the environment) is
+    not the source's fault: exit 3, not the 2 of a mistake in the source."""
+    monkeypatch.setenv("GHCRTS", "-Zbogus")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(CONSTRUCTS_SOURCE), "--out", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if "pandoc.failed" in line]
+    assert line.startswith(f"{display_path(CONSTRUCTS_SOURCE)}: error pandoc.failed: pandoc failed")
+    assert "[tool error:" in line
+    assert not out.exists() or [p for p in out.rglob("*") if p.is_file()] == []
+    checked = runner.invoke(cli, ["check", str(CONSTRUCTS_SOURCE)])
+    assert checked.exit_code == 3
+    assert "[tool error:" in checked.stderr
 
 
 def test_nonexistent_source(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,9 +9,11 @@ import pytest
 from lxml import etree
 
 from pipeline import conformance
-from pipeline.build import build, resolve_formats
+from pipeline.build import build
 from pipeline.context import Context
 from pipeline.document import load
+from pipeline.plan import resolve_formats
+from pipeline.verdict import judge
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CERTIFIED = FIXTURES / "validators" / "certified.md"
@@ -69,10 +71,11 @@ def test_a_warning_withdraws_the_claim(tmp_path: Path) -> None:
     source.write_text(text + "\nThis is *really* important.\n", encoding="utf-8")
     document = load(source)
     assert document.meta.certified_by == "Clearleaf Test Trust"
-    assert not conformance.claimed(document)
-    assert "no organisation has yet certified" in conformance.statement(document)
+    found = judge(document)
+    assert not found.claimed
+    assert "no organisation has yet certified" in conformance.statement(document.meta, False)
 
 
 def test_no_certifier_no_claim() -> None:
-    assert not conformance.claimed(load(LEAFLET))
-    assert conformance.claimed(load(CERTIFIED))
+    assert not judge(load(LEAFLET)).claimed
+    assert judge(load(CERTIFIED)).claimed

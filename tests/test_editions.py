@@ -17,8 +17,9 @@ import pytest
 from pdfminer.high_level import extract_pages, extract_text
 from pdfminer.layout import LTChar, LTTextContainer
 
-from pipeline.build import build, resolve_formats
+from pipeline.build import build
 from pipeline.context import Context
+from pipeline.plan import resolve_formats
 
 ROOT = Path(__file__).parents[1]
 LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"

@@ -20,6 +20,7 @@ from helpers import replace_once
 from lxml import etree
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.context import Context
 
 NS = {
@@ -423,7 +424,7 @@ def test_source_date_epoch_sets_modified(
     leaflet: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
-    report = builder.build([leaflet.source], builder.resolve_formats(["epub"]), tmp_path)
+    report = builder.build([leaflet.source], plan.resolve_formats(["epub"]), tmp_path)
     assert not report.failed
     book = open_book((tmp_path / leaflet.path("epub").name).read_bytes())
     assert book.metas("dcterms:modified") == ["2023-11-14T22:13:20Z"]

@@ -22,6 +22,7 @@ from helpers import front_matter
 from validators import pdftotext
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.context import Context
 from pipeline.document import load
 from pipeline.formats import pdftags, tables
@@ -46,7 +47,7 @@ PASSAGES = {
 def build_into(source: Path, out: Path, formats: list[str] | None = None, **kwargs: object) -> Path:
     report = builder.build(
         [source],
-        builder.resolve_formats(formats or []),
+        plan.resolve_formats(formats or []),
         out,
         Context(source_date_epoch=None, **kwargs),  # type: ignore[arg-type]
     )
@@ -153,7 +154,7 @@ def test_overflow_is_an_error_at_its_line(tmp_path: Path, monkeypatch: pytest.Mo
     source = tmp_path / "over.md"
     source.write_text(front_matter() + "Intro.\n\nA paragraph that runs off.\n", encoding="utf-8")
     monkeypatch.setattr(tables, "outside", lambda document: ["A paragraph that runs off."])
-    report = builder.build([source], builder.resolve_formats(["pdf"]), tmp_path / "out")
+    report = builder.build([source], plan.resolve_formats(["pdf"]), tmp_path / "out")
     assert [(d.code, d.location.line) for d in report.input_errors] == [("pdf.overflow", 17)]
     assert "runs beyond the edge of the page's text area" in report.input_errors[0].message
     assert not (tmp_path / "out" / "over.pdf").exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import Built
 
-from pipeline.formats import FORMATS
+from pipeline.editions import EDITIONS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 HASHES = GOLDEN / "editions.sha256"
@@ -27,7 +27,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 def _hashes(documents: list[Built]) -> list[str]:
     lines = []
     for built in documents:
-        for fmt in FORMATS.values():
+        for fmt in EDITIONS.values():
             path = built.folder / (built.source.stem + fmt.suffix)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             lines.append(f"{digest}  {path.name}")

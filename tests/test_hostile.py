@@ -36,8 +36,8 @@ from helpers import REQUIRED_FRONT_MATTER
 from pipeline import fonts, limits, pandoc
 from pipeline.cli import cli
 from pipeline.document import load
+from pipeline.editions import EDITIONS
 from pipeline.errors import PipelineError
-from pipeline.formats import FORMATS
 
 BAD = Path(__file__).resolve().parent / "bad"
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
@@ -465,7 +465,11 @@ def listener() -> Iterator[tuple[int, list[Any]]]:
 
 
 def allowed_to_read(docs: Path, out: Path) -> list[Path]:
-    """The folders a build may read from: the documents', styles/, its own code and Python's."""
+    """The folders a build may read from: the documents', styles/, its own code and Python's.
+
+    And the package's metadata (an editable install keeps it in the project):
+    its requirements are the tools whose versions the up-to-date check compares.
+    """
     return [
         p.resolve()
         for p in (
@@ -473,6 +477,7 @@ def allowed_to_read(docs: Path, out: Path) -> list[Path]:
             out,
             ROOT / "styles",
             ROOT / "pipeline",
+            ROOT / "clearleaf.egg-info",
             fonts.FONT_DIR,
             Path(sys.prefix),
             Path(sys.base_prefix),
@@ -531,7 +536,7 @@ def warm_up() -> None:
     Loading WeasyPrint's libraries probes the system (ldconfig, temporary
     files); pypandoc looks for pandoc by running every candidate's ``--version``.
     """
-    for fmt in FORMATS.values():
+    for fmt in EDITIONS.values():
         importlib.import_module(fmt.module)
     pandoc.command("markdown", "json")
 
@@ -605,11 +610,10 @@ def test_pdf_fetches_nothing_the_checks_would_have_refused(
         f'<link rel="stylesheet" href="../secret.css">'
         f'<link rel="stylesheet" href="http://127.0.0.1:{port}/s.css">'
     )
-    from pipeline.context import Context
-    from pipeline.formats import pdf
+    from pipeline.scheduler import render_one
 
     with RECORDER.recording(), pytest.raises(PipelineError) as caught:
-        pdf.render(document, Context())
+        render_one(document, "pdf")
     assert caught.value.diagnostic.code == "pdf.resource-refused"
     secrets = {(tmp_path / "secret.png").resolve(), (tmp_path / "secret.css").resolve()}
     assert not secrets & set(RECORDER.opened())
@@ -635,14 +639,15 @@ from pathlib import Path
 import pipeline.formats.txt as txt
 marks, mode = Path(sys.argv[1]), sys.argv[2]
 original = txt.render
-def render(document, context):
-    (marks / f"{document.stem}-started").touch()
-    if document.stem == "b-slow":
+def render(inputs):
+    stem = inputs.document.stem
+    (marks / f"{stem}-started").touch()
+    if stem == "b-slow":
         if mode == "crash":
             raise RuntimeError("a bug in a format")
         time.sleep(120)
-    result = original(document, context)
-    (marks / f"{document.stem}-rendered").touch()
+    result = original(inputs)
+    (marks / f"{stem}-rendered").touch()
     return result
 txt.render = render
 from pipeline.cli import main
@@ -737,7 +742,7 @@ def test_interrupted_parallel_build_leaves_the_output_folder_as_it_was(tmp_path:
 
 
 def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path: Path) -> None:
-    from pipeline.build import TEMPORARY_PREFIX
+    from pipeline.outputs import TEMPORARY_PREFIX
 
     out = tmp_path / "out"
     out.mkdir()

@@ -31,8 +31,9 @@ from weasyprint.urls import path2url
 from pipeline import imposition
 from pipeline.context import Context
 from pipeline.document import load
-from pipeline.formats import FORMATS, pdftags
+from pipeline.formats import pdftags
 from pipeline.imposition import SHEET_SIZE, impose, saddle_stitch
+from pipeline.scheduler import render_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -561,7 +562,7 @@ def test_pipeline_leaflets_impose(name: str, tmp_path: Path) -> None:
         "leaflet": ROOT / "source" / "what-does-heroin-do-to-the-brain.md",
         "constructs": FIXTURES / "constructs.md",
     }[name]
-    pdf = FORMATS["pdf"].render(load(source), Context(source_date_epoch=None))
+    pdf = render_one(load(source), "pdf", Context(source_date_epoch=None)).data
     before = _write(tmp_path, "leaflet.pdf", pdf)
     path = _write(tmp_path, "booklet.pdf", impose(pdf))
     assert problems(path) == []

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from helpers import write_source
 
+from pipeline import incremental
 from pipeline import watch as watcher
-from pipeline.build import Job, build, plan, remove_stale_temporaries, resolve_formats, shard
+from pipeline.build import build
 from pipeline.cli import cli
 from pipeline.context import STYLES_DIR, Context
 from pipeline.errors import PipelineError
+from pipeline.outputs import remove_stale_temporaries
+from pipeline.plan import Job, plan, resolve_formats, shard
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FAST = resolve_formats(["html", "txt", "epub"])
@@ -143,6 +149,31 @@ def test_a_changed_style_rebuilds_everything(catalogue: Path, tmp_path: Path) ->
     with (styles / "screen.css").open("a", encoding="utf-8") as css:
         css.write("\n/* changed */\n")
     again = build(plan([], catalogue), FAST, out, Context(styles=styles, source_date_epoch=None))
+    assert len({o.source for o in again.outputs}) == 3
+
+
+def test_every_runtime_requirement_is_a_tool_whose_version_counts() -> None:
+    """Upgrading any package the pipeline runs on rebuilds: each is in the fingerprint."""
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        declared = tomllib.load(stream)["project"]["dependencies"]
+    names = {re.match(r"[A-Za-z0-9._-]+", requirement)[0] for requirement in declared}  # type: ignore[index]
+    assert names == set(incremental.tools())
+    # The test tools are not among them: a new pytest rebuilds nothing.
+    assert "pytest" not in incremental.tools()
+
+
+def test_a_new_tool_version_rebuilds(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), FAST, out, context())
+    real = incremental.metadata.version
+
+    def upgraded(name: str) -> str:
+        return "99.0" if name == "nh3" else real(name)
+
+    monkeypatch.setattr(incremental.metadata, "version", upgraded)
+    again = build(plan([], catalogue), FAST, out, context())
     assert len({o.source for o in again.outputs}) == 3
 
 

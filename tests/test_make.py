@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from pipeline.formats import FORMATS
+from pipeline.editions import EDITIONS
 
 FALLBACK = ("pipeline", "styles", "source", "Makefile", "pyproject.toml", "README.md")
 
@@ -61,7 +61,7 @@ def test_make_all_builds_every_format(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     stems = [source.stem for source in sorted((tmp_path / "source").glob("*.md"))]
     assert stems
-    expected = {stem + fmt.suffix for stem in stems for fmt in FORMATS.values()}
+    expected = {stem + fmt.suffix for stem in stems for fmt in EDITIONS.values()}
     built = {path.name for path in (tmp_path / "build").iterdir() if path.is_file()}
     assert built == expected
     assert all((tmp_path / "build" / name).stat().st_size > 0 for name in expected)

@@ -16,6 +16,7 @@ from conftest import Writer
 from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.a11y import run_checks
 from pipeline.ast import walk
 from pipeline.context import Context
@@ -129,9 +130,7 @@ def shifted(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     out = folder / "out"
-    report = builder.build(
-        [source], builder.resolve_formats([]), out, Context(source_date_epoch=None)
-    )
+    report = builder.build([source], plan.resolve_formats([]), out, Context(source_date_epoch=None))
     assert not report.failed, [str(d) for d in report.diagnostics]
     return out
 

@@ -323,8 +323,9 @@ def test_pdfs_use_no_font_of_the_machine(
     import contextlib
 
     from pipeline import fonts as project_fonts
-    from pipeline.build import build, resolve_formats
+    from pipeline.build import build
     from pipeline.context import Context
+    from pipeline.plan import resolve_formats
 
     if not hidden:
         if not subprocess.run(["fc-list", ":charset=2610"], capture_output=True, text=True).stdout:

@@ -25,10 +25,12 @@ from hypothesis import strategies as st
 from wellformed import html_problems, xhtml_problems
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.context import Context
 from pipeline.errors import PipelineError
+from pipeline.report import Report
 
-FORMATS = builder.resolve_formats(["html", "epub", "txt"])
+FORMATS = plan.resolve_formats(["html", "epub", "txt"])
 
 FRONT_MATTER = front_matter(
     "Generated Document", description="A document written by the property-based tests."
@@ -163,7 +165,7 @@ def document(draw: st.DrawFn) -> tuple[str, list[str]]:
     return "\n\n".join(parts) + "\n", words
 
 
-def _build(tmp_path: Path, body: str) -> tuple[builder.Report, Path]:
+def _build(tmp_path: Path, body: str) -> tuple[Report, Path]:
     """Build ``body`` under the front matter in the web, e-book and text formats."""
     folder = tmp_path / "doc"
     shutil.rmtree(folder, ignore_errors=True)

@@ -19,6 +19,7 @@ from conftest import FIXTURES, Writer
 from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.ast import walk
 from pipeline.context import Context
 from pipeline.document import load
@@ -33,7 +34,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("exported")
     report = builder.build(
         [EXPORTED],
-        builder.resolve_formats(["html", "epub", "txt"]),
+        plan.resolve_formats(["html", "epub", "txt"]),
         out,
         Context(source_date_epoch=None),
     )

@@ -16,12 +16,12 @@ import pydyf
 import pytest
 from helpers import write_source
 
-from pipeline import build as builder
 from pipeline import document as document_module
-from pipeline import pandoc
-from pipeline.build import build, resolve_formats
+from pipeline import pandoc, scheduler
+from pipeline.build import build
 from pipeline.context import Context
 from pipeline.formats import pdftags
+from pipeline.plan import resolve_formats
 
 BODY = "## What to do\n\n- Ask your *pharmacist*.\n- Read the [guide](https://example.org).\n"
 
@@ -111,13 +111,13 @@ def test_a_document_failing_its_checks_writes_nothing_though_its_pages_were_star
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
     """The (workers, warm) of every pool a build asks for."""
     asked: list[tuple[int, bool]] = []
-    real = builder._pool
+    real = scheduler._pool
 
     def recording(workers: int, warm: bool) -> Any:
         asked.append((workers, warm))
         return real(workers, warm)
 
-    monkeypatch.setattr(builder, "_pool", recording)
+    monkeypatch.setattr(scheduler, "_pool", recording)
     return asked
 
 
@@ -153,7 +153,7 @@ def test_without_pages_the_workers_take_everything_and_skip_weasyprint(
 
 def test_rendering_restores_the_collector() -> None:
     before = gc.get_threshold()
-    with builder._few_collections():
+    with scheduler._few_collections():
         assert gc.get_threshold() != before
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before

@@ -18,11 +18,13 @@ from conftest import Writer
 from helpers import REQUIRED_FRONT_MATTER, front_matter, pdf_pages_text
 
 from pipeline import build as builder
+from pipeline import plan
 from pipeline.a11y import run_checks
 from pipeline.ast import walk
 from pipeline.context import Context
 from pipeline.document import load
 from pipeline.errors import Severity
+from pipeline.verdict import judge
 
 BODY = (
     "See [colds](/conditions/cold) and [the next page](getting-diagnosed).\n\n"  # line 10
@@ -102,9 +104,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     out = folder / "out"
-    report = builder.build(
-        [source], builder.resolve_formats([]), out, Context(source_date_epoch=None)
-    )
+    report = builder.build([source], plan.resolve_formats([]), out, Context(source_date_epoch=None))
     assert not report.failed, [str(d) for d in report.diagnostics]
     return out
 
@@ -186,8 +186,6 @@ def test_a_language_without_a_list_is_checked_in_english_and_says_so(write: Writ
 
 
 def test_strict_and_the_conformance_claim_refuse_generic_link_text(write: Writer) -> None:
-    from pipeline import conformance
-
     extra = "certified_by: Clearleaf Test Trust\n"
     clean = load(
         write(
@@ -195,12 +193,12 @@ def test_strict_and_the_conformance_claim_refuse_generic_link_text(write: Writer
             + "Read [flu advice](https://example.org/flu).\n"
         )
     )
-    assert conformance.claimed(clean)
+    assert judge(clean).claimed
     vague = load(
         write(front_matter(title="Links", extra=extra) + "Read [more](https://example.org/flu).\n")
     )
-    assert not conformance.claimed(vague)
-    report = builder.Report()
-    assert builder.verdict(vague, report) is True
-    assert builder.verdict(vague, builder.Report(), strict=True) is False
-    assert any(d.severity is Severity.WARNING for d in report.diagnostics)
+    found = judge(vague)
+    assert not found.claimed
+    assert found.publishable()
+    assert not found.publishable(strict=True)
+    assert any(d.severity is Severity.WARNING for d in found.diagnostics)

@@ -147,9 +147,9 @@ def test_constructs_survive_in_plain_text(constructs: Built) -> None:
     )
     assert "Doses and times of day" in lines
     assert "Bonjour" in text and "inline code" in text
-    assert any(
-        line.strip() == "> Ask for help early; it is never too late." for line in lines
-    ), "block quote not marked as a quotation"
+    assert any(line.strip() == "> Ask for help early; it is never too late." for line in lines), (
+        "block quote not marked as a quotation"
+    )
 
 
 def test_leaflet_keeps_callout_and_colophon(leaflet: Built) -> None:

@@ -30,12 +30,15 @@ from pdfminer.layout import LTTextLine
 from wellformed import html_problems, xhtml_problems
 
 from pipeline import build as builder
-from pipeline import fonts
+from pipeline import fonts, plan
+from pipeline.a11y import glyphs
 from pipeline.context import Context
+from pipeline.editions import Edition
 from pipeline.errors import Severity
+from pipeline.report import Report
 
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
-FAST = builder.resolve_formats(["html", "epub", "txt"])
+FAST = plan.resolve_formats(["html", "epub", "txt"])
 
 #: For each source, text every edition must keep exactly as written.
 KEPT = {
@@ -85,7 +88,7 @@ KEPT = {
 MORE_SCRIPTS = "Sinhala Malayalam Telugu Kannada Oriya Georgian Armenian Khmer Lao Myanmar"
 
 
-def build(source: Path, out: Path, formats: list[builder.Format] = FAST) -> builder.Report:
+def build(source: Path, out: Path, formats: list[Edition] = FAST) -> Report:
     """Build ``source`` in this process and insist that it built."""
     report = builder.build(
         [source], formats, out, Context(source_date_epoch=None), jobs=1, force=True
@@ -125,7 +128,7 @@ def test_unusual_source_builds_whole(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["right-to-left.md", "emoji.md"])
 def test_unusual_source_prints(name: str, tmp_path: Path) -> None:
-    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    build(UNUSUAL / name, tmp_path, plan.resolve_formats(["pdf"]))
     assert (tmp_path / f"{Path(name).stem}.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -219,7 +222,7 @@ def aligned(edges: list[tuple[float, float]]) -> str:
 
 @pytest.mark.parametrize("name", RIGHT_TO_LEFT)
 def test_right_to_left_document_prints_right_to_left(name: str, tmp_path: Path) -> None:
-    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    build(UNUSUAL / name, tmp_path, plan.resolve_formats(["pdf"]))
     pdf = tmp_path / f"{Path(name).stem}.pdf"
     # The front panel and the text are aligned right; the back panel, English, left.
     assert aligned(line_edges(pdf, 1)) == "right"
@@ -231,7 +234,7 @@ def test_right_to_left_document_prints_right_to_left(name: str, tmp_path: Path) 
 
 def test_left_to_right_document_prints_left_to_right(tmp_path: Path) -> None:
     """The alignment test above can fail: an English page is aligned left."""
-    build(UNUSUAL / "crlf.md", tmp_path, builder.resolve_formats(["pdf"]))
+    build(UNUSUAL / "crlf.md", tmp_path, plan.resolve_formats(["pdf"]))
     assert aligned(line_edges(tmp_path / "crlf.pdf", 2)) == "left"
 
 
@@ -258,7 +261,7 @@ def footer_sides(pdf: Path, page: int) -> dict[str, str]:
 def test_page_furniture_follows_the_direction(
     name: str, number: str, organisation: str, tmp_path: Path
 ) -> None:
-    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf", "large-print"]))
+    build(UNUSUAL / name, tmp_path, plan.resolve_formats(["pdf", "large-print"]))
     for suffix in ("", "-large-print"):
         pdf = tmp_path / f"{Path(name).stem}{suffix}.pdf"
         assert footer_sides(pdf, 2) == {"number": number, "organisation": organisation}
@@ -307,7 +310,7 @@ def test_every_script_prints_with_a_font_that_has_it(
 ) -> None:
     expected_fonts, unprintable = PRINTED_WITH[name]
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        report = build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+        report = build(UNUSUAL / name, tmp_path, plan.resolve_formats(["pdf"]))
     boxes = {
         str(r.args[0])
         for r in caplog.records
@@ -342,7 +345,7 @@ def test_printed_text_is_the_text_written(name: str, tmp_path: Path) -> None:
     text by itself. Noto Sans Arabic fails this (it builds letters from shared
     dotless shapes), which is why print uses IBM Plex Sans Arabic.
     """
-    build(UNUSUAL / name, tmp_path, builder.resolve_formats(["pdf"]))
+    build(UNUSUAL / name, tmp_path, plan.resolve_formats(["pdf"]))
     source = unicodedata.normalize("NFC", (UNUSUAL / name).read_text(encoding="utf-8"))
     unprintable = PRINTED_WITH.get(name, (set(), set()))[1]
     written = Counter({c: n for c, n in letters(source).items() if c not in unprintable})
@@ -351,7 +354,7 @@ def test_printed_text_is_the_text_written(name: str, tmp_path: Path) -> None:
 
 
 def test_pdf_words_in_other_scripts_survive(tmp_path: Path) -> None:
-    build(UNUSUAL / "combining-marks.md", tmp_path, builder.resolve_formats(["pdf"]))
+    build(UNUSUAL / "combining-marks.md", tmp_path, plan.resolve_formats(["pdf"]))
     text = pdf_text(tmp_path / "combining-marks.pdf")
     assert "हिन्दी" in text and "ไทย ภาษา" in text and "Nguyễn" in text
 
@@ -382,7 +385,7 @@ def test_a_character_no_font_has_is_a_warning_with_its_line(tmp_path: Path) -> N
     # A warning: the document builds, unless --strict.
     assert report.exit_code() == 0 and report.exit_code(strict=True) == 1
     strict = builder.build(
-        [source], builder.resolve_formats(["pdf"]), tmp_path / "strict", strict=True
+        [source], plan.resolve_formats(["pdf"]), tmp_path / "strict", strict=True
     )
     assert strict.failed == [source]
     assert not (tmp_path / "strict" / "unprintable.pdf").exists()
@@ -402,17 +405,38 @@ def test_a_yaml_comment_is_never_printed_so_it_is_not_checked(tmp_path: Path) ->
 def test_an_empty_box_the_check_did_not_foresee_is_reported_by_the_renderer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The renderer's own report: a character the check took for printable still has no glyph."""
+    """The renderer's own finding: a character the check took for printable has no glyph.
+
+    It reaches the report, the manifest and ``--strict`` like a check's, and
+    nothing of it goes to a logger.
+    """
     source = tmp_path / "hieroglyph.md"
     source.write_text(FRONT + "Ask us.\n\n## Sign\n\nThe sign 𓀀 is not printable.\n")
+    # The font tables say every character has a glyph: the check finds nothing.
     monkeypatch.setattr(fonts, "printable", lambda char: True)
-    with caplog.at_level(logging.WARNING, logger="pipeline.pdf"):
-        build(source, tmp_path, builder.resolve_formats(["pdf"]))
-    messages = [r.getMessage() for r in caplog.records if r.name == "pipeline.pdf"]
-    assert [m for m in messages if "pdf.missing-glyph" in m] == [
-        f'{source}:19: pdf.missing-glyph: "𓀀" (U+13000) was printed as an empty box; '
-        "write it in words or leave it out"
+    monkeypatch.setattr(glyphs, "printable", lambda char: True)
+    with caplog.at_level(logging.DEBUG, logger="pipeline"):
+        report = build(source, tmp_path, plan.resolve_formats(["pdf"]))
+    assert [str(d) for d in report.diagnostics if d.code == "pdf.missing-glyph"] == [
+        f'{source}:19:10: warning pdf.missing-glyph: "𓀀" (U+13000) was printed as an empty '
+        "box in the leaflet PDF; write it in words or leave it out"
     ]
+    assert not report.failed
+    assert [r for r in caplog.records if r.name.startswith("pipeline")] == []
+    # Built again, up to date: the manifest says it again.
+    again = builder.build(
+        [source], plan.resolve_formats(["pdf"]), tmp_path, Context(source_date_epoch=None)
+    )
+    assert again.skipped == [source]
+    assert [d.code for d in again.diagnostics if d.code == "pdf.missing-glyph"] == [
+        "pdf.missing-glyph"
+    ]
+    # Under --strict, a warning found while rendering fails the document as a check's does.
+    strict = builder.build(
+        [source], plan.resolve_formats(["pdf"]), tmp_path / "strict", strict=True
+    )
+    assert strict.failed == [source]
+    assert not (tmp_path / "strict" / "hieroglyph.pdf").exists()
 
 
 # -- fonts on screen --------------------------------------------------------------
@@ -505,7 +529,7 @@ def test_a_table_of_10000_rows(tmp_path: Path) -> None:
         + rows,
         encoding="utf-8",
     )
-    build(source, tmp_path, builder.resolve_formats(["html", "txt"]))
+    build(source, tmp_path, plan.resolve_formats(["html", "txt"]))
     html = (tmp_path / "table.html").read_bytes()
     assert html_problems(html) == []
     assert len(lxml.html.fromstring(html).xpath("//main//tbody/tr")) == 10_000
@@ -521,7 +545,7 @@ def test_a_long_booklet(tmp_path: Path) -> None:
     )
     source.write_text(front_matter("A Long Booklet", description=LONG) + sections, encoding="utf-8")
     assert source.stat().st_size > 150_000
-    build(source, tmp_path, builder.resolve_formats(["html", "txt"]))
+    build(source, tmp_path, plan.resolve_formats(["html", "txt"]))
     tree = lxml.html.fromstring((tmp_path / "booklet.html").read_bytes())
     assert len(tree.xpath("//main//h2")) == 30
     assert len(tree.xpath("//nav//a[starts-with(@href, '#section-')]")) == 30
@@ -536,7 +560,7 @@ def test_pdf_with_fallback_fonts_is_reproducible(
 
     from fontTools.misc import timeTools
 
-    formats = builder.resolve_formats(["pdf"])
+    formats = plan.resolve_formats(["pdf"])
     build(UNUSUAL / "combining-marks.md", tmp_path / "first", formats)
     later = types.SimpleNamespace(time=lambda: time.time() + 86_400 * 365)
     monkeypatch.setattr(timeTools, "time", later)

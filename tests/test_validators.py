@@ -34,10 +34,11 @@ import readback
 import validators
 from validators import Browser, Findings
 
-from pipeline.build import build, discover, resolve_formats
+from pipeline.build import build
 from pipeline.context import Context
 from pipeline.document import load
 from pipeline.errors import Diagnostic, Severity
+from pipeline.plan import discover, resolve_formats
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

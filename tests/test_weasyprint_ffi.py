@@ -99,11 +99,9 @@ def test_the_pdf_format_loads_the_table_unless_switched_off() -> None:
 RENDER = f"""
 import sys
 from pathlib import Path
-from pipeline.build import Report, inspect
-from pipeline.context import Context
-from pipeline.formats import pdf
-document = inspect(Path({str(LEAFLET)!r}), Report())
-sys.stdout.write(pdf.render(document, Context()).hex())
+from pipeline.document import load
+from pipeline.scheduler import render_one
+sys.stdout.write(render_one(load(Path({str(LEAFLET)!r})), "pdf").data.hex())
 """
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pipeline import fonts, readability
-from pipeline.a11y import headings, images, links, quality, tables, typography
+from pipeline.a11y import glyphs, headings, images, links, quality, reading, tables, typography
 from pipeline.a11y.source import Finding, Source, one_walk
 from pipeline.document import Document
 from pipeline.errors import Diagnostic, Location, Severity
@@ -148,13 +147,13 @@ CHECKS: dict[str, Check] = {
             "readability.reading-age",
             Severity.WARNING,
             "The reading age (SMOG grade + 5) is at most reading_age_target (default 11).",
-            readability.reading_age,
+            reading.reading_age,
         ),
         Check(
             "pdf.missing-glyph",
             Severity.WARNING,
             "Every character can be printed: some font of the project has it (no empty boxes).",
-            fonts.missing_glyphs,
+            glyphs.missing_glyphs,
         ),
     )
 }

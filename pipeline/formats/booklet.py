@@ -9,13 +9,11 @@ imposition (see :mod:`pipeline.imposition`).
 from __future__ import annotations
 
 from pipeline import imposition
-from pipeline.context import Context
-from pipeline.document import Document
-from pipeline.formats import FORMATS
+from pipeline.formats import Inputs, Rendered
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Impose the standard leaflet of ``document`` as a booklet."""
+def render(inputs: Inputs) -> Rendered:
+    """Impose the standard leaflet (the edition it is made from) as a booklet."""
     # The back panel (contact details, other formats) stays on the outside
     # back cover; blank pages go before it.
-    return imposition.impose(FORMATS["pdf"].render(document, context), back_cover=True)
+    return Rendered(imposition.impose(inputs.editions["pdf"], back_cover=True))

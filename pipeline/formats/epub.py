@@ -20,8 +20,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from pipeline import assets, ast, conformance, fonts, page
-from pipeline.context import Context
 from pipeline.document import Document
+from pipeline.formats import Inputs, Rendered
 
 CONTENT = "content.xhtml"
 ABOUT = "about.xhtml"
@@ -111,8 +111,9 @@ def summary(document: Document) -> str:
     return text + " It contains nothing that flashes, moves or makes sound."
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` as an EPUB 3 file."""
+def render(inputs: Inputs) -> Rendered:
+    """Render the document as an EPUB 3 file."""
+    document, context, back = inputs.document, inputs.context, inputs.colophon
     meta = document.meta
     book = epub.EpubBook()
     book.set_identifier(document.identifier)
@@ -144,7 +145,7 @@ def render(document: Document, context: Context) -> bytes:
         ("schema:accessibilitySummary", summary(document)),
     ):
         book.add_metadata("OPF", prop, value, {"property": prop})
-    if conformance.claimed(document):
+    if back.claimed:
         # EPUB Accessibility 1.1, 2.1 and 2.2: the claim, refined by who certifies it.
         claim = {"property": "dcterms:conformsTo", "id": "claim"}
         book.add_metadata("OPF", "conformsTo", conformance.CLAIM, claim)
@@ -183,7 +184,7 @@ def render(document: Document, context: Context) -> bytes:
         )
 
     template = string.Template(context.style("epub-content.xhtml"))
-    markup = _without_text_message_links(template.substitute(page.fields(document, "epub")))
+    markup = _without_text_message_links(template.substitute(page.fields(document, back, "epub")))
     content = _Xhtml(
         to_xhtml(markup, meta.lang),
         uid="content",
@@ -194,7 +195,7 @@ def render(document: Document, context: Context) -> bytes:
     book.add_item(content)
     about_template = string.Template(context.style("epub-about.xhtml"))
     about = _Xhtml(
-        to_xhtml(about_template.substitute(page.fields(document, "epub")), meta.lang),
+        to_xhtml(about_template.substitute(page.fields(document, back, "epub")), meta.lang),
         uid="about",
         file_name=ABOUT,
         title="About this e-book",
@@ -230,7 +231,8 @@ def render(document: Document, context: Context) -> bytes:
             "package_direction": rtl,
         },
     )
-    return _repack(raw.getvalue(), context.build_time(meta.published).timetuple()[:6], meta.lang)
+    when = context.build_time(meta.published).timetuple()[:6]
+    return Rendered(_repack(raw.getvalue(), when, meta.lang))
 
 
 def _package_lang(opf: bytes, lang: str) -> bytes:

@@ -11,18 +11,20 @@ import base64
 import html
 
 from pipeline import assets, fonts, page
-from pipeline.context import Context
 from pipeline.document import Document
+from pipeline.formats import Inputs, Rendered
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` as a standalone HTML page."""
+def render(inputs: Inputs) -> Rendered:
+    """Render the document as a standalone HTML page."""
+    document, context = inputs.document, inputs.context
     # Only the fallback fonts the text uses, cut down to its characters (pipeline/fonts.py).
     css = fonts.inline(
         context.style("base.css") + "\n" + context.style("screen.css"),
         document.text + document.body_html,
     )
-    return inline_images(page.render(document, context, css, "html"), document).encode("utf-8")
+    markup = page.render(document, context, inputs.colophon, css, "html")
+    return Rendered(inline_images(markup, document).encode("utf-8"))
 
 
 def inline_images(markup: str, document: Document) -> str:

@@ -6,13 +6,12 @@ among the formats a patient may ask for; RNIB prefers 18 pt.
 
 from __future__ import annotations
 
-from pipeline.context import Context
-from pipeline.document import Document
-from pipeline.formats.pdf import Edition, render_edition
+from pipeline.formats import Inputs, Rendered
+from pipeline.formats.pdf import PrintEdition, render_edition
 
-LARGE_PRINT = Edition("large-print", ("leaflet.css", "large-print.css"), smaller_tables=True)
+LARGE_PRINT = PrintEdition("large-print", ("leaflet.css", "large-print.css"), smaller_tables=True)
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` in large print."""
-    return render_edition(document, context, LARGE_PRINT)
+def render(inputs: Inputs) -> Rendered:
+    """Render the document in large print."""
+    return render_edition(inputs, LARGE_PRINT)

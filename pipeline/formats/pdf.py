@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from pipeline import assets, fonts, limits, page
-from pipeline.context import Context
 from pipeline.document import Document
-from pipeline.errors import Location, input_error
-from pipeline.formats import pdftags, tables
-
-_LOG = logging.getLogger("pipeline.pdf")
+from pipeline.errors import Diagnostic, input_error, warning
+from pipeline.formats import Inputs, Rendered, pdftags, tables
 
 #: WeasyPrint's PDF/UA-1 variant: tags, /Lang, XMP with pdfuaid:part 1, DisplayDocTitle.
 VARIANT = "pdf/ua-1"
@@ -69,6 +67,8 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's log records while one edition renders, to turn into diagnostics."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
@@ -78,7 +78,7 @@ class _Collect(logging.Handler):
 
 
 @dataclass(frozen=True)
-class Edition:
+class PrintEdition:
     """A printed edition: its stylesheets (after base.css), PDF variant and options."""
 
     name: str
@@ -89,9 +89,14 @@ class Edition:
     #: stylesheets' ``table-smaller``), before it is laid out as records.
     smaller_tables: bool = False
 
+    @property
+    def title(self) -> str:
+        """What messages call it: "leaflet", "large-print", "print"."""
+        return "leaflet" if self.name == "pdf" else self.name
+
 
 #: The standard leaflet: A5, RNIB Clear Print.
-LEAFLET = Edition("pdf", ("leaflet.css",))
+LEAFLET = PrintEdition("pdf", ("leaflet.css",))
 
 
 _OL_START = re.compile(r'<ol(?=[^>]*\sstart="(-?\d+)")')
@@ -112,32 +117,32 @@ def _numbered(markup: str) -> str:
     )
 
 
-def _overflow(document: Document, edition: Edition, found: list[str]) -> Exception:
+def _overflow(document: Document, edition: PrintEdition, found: list[str]) -> Exception:
     """The error for text laid out beyond the page's text area, at the first one's line."""
     text = found[0]
-    index = document.text.find(text[:40]) if text else -1
-    line = document.text.count("\n", 0, index) + 1 if index >= 0 else 0
-    what = "leaflet" if edition.name == "pdf" else edition.name
+    line, column = document.source.locate_text(text[:40])
     return input_error(
         document.path,
         "pdf.overflow",
-        f"in the {what} PDF, '{text[:40]}' runs beyond the edge of the page's text area "
+        f"in the {edition.title} PDF, '{text[:40]}' runs beyond the edge of the page's text area "
         f"({len(found)} piece(s) of text in all), so readers would lose it; break the long "
         "word or line it is in, or make the table it is in narrower",
         line,
+        column,
     )
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` as an A5 PDF/UA-1 leaflet."""
-    return render_edition(document, context, LEAFLET)
+def render(inputs: Inputs) -> Rendered:
+    """Render the document as an A5 PDF/UA-1 leaflet."""
+    return render_edition(inputs, LEAFLET)
 
 
-def render_edition(document: Document, context: Context, edition: Edition) -> bytes:
-    """Render ``document`` as the printed ``edition``."""
+def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
+    """Render the document as the printed ``edition``, with what WeasyPrint found on the way."""
+    document, context = inputs.document, inputs.context
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
-    markup = _numbered(page.render(document, context, "", edition.name))
+    markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name))
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the
     # stylesheets' generated content) are declared.
@@ -148,7 +153,7 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
     expired = limits.time_error(
         document.path,
         "limit.pdf-time",
-        "rendering the " + ("leaflet" if edition.name == "pdf" else edition.name) + " PDF",
+        f"rendering the {edition.title} PDF",
         limits.PDF_SECONDS,
         "limits.PDF_SECONDS",
     )
@@ -202,8 +207,22 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             f"'{fetcher.refused[0]}' is outside the document's folder; "
             "keep images next to the source file",
         )
+    found = list(_diagnostics(document, edition, collect.records))
+    rights = document.meta.rights
+    data = pdftags.repair(pdf, {"dc:rights": rights} if rights else None)
+    return Rendered(data, tuple(found))
+
+
+def _diagnostics(
+    document: Document, edition: PrintEdition, records: list[logging.LogRecord]
+) -> Iterator[Diagnostic]:
+    """What WeasyPrint logged while laying out ``edition``, as the build's diagnostics.
+
+    An unreadable image or other resource stops the edition (WeasyPrint logs
+    them as errors); anything else it warned of is a ``pdf.warning``.
+    """
     unprinted: dict[str, None] = {}
-    for record in collect.records:
+    for record in records:
         if str(record.msg).startswith('Image "%s" has no required alt'):
             # Decorative images have alt=""; a missing alt is a11y.img-alt's to report.
             continue
@@ -211,25 +230,24 @@ def render_edition(document: Document, context: Context, edition: Edition) -> by
             # An empty box on paper, logged once per glyph drawn: collected once a character.
             unprinted.setdefault(str(record.args[0]))  # type: ignore[index]
             continue
-        message = record.getMessage()
+        message = record.getMessage().splitlines()[0]
         if record.levelno >= logging.ERROR:
-            # WeasyPrint logs unreadable images and other resources as errors.
-            raise input_error(document.path, "pdf.resource", message.splitlines()[0])
-        _LOG.warning("%s: %s", document.path, message)
+            raise input_error(document.path, "pdf.resource", message)
+        yield warning(
+            document.path, "pdf.warning", f"in the {edition.title} PDF, WeasyPrint: {message}"
+        )
     for char in unprinted:
         # The check pdf.missing-glyph has reported, with its line, each character
         # of the source that no font of the project has; this is what it could
         # not foresee: a character the pipeline added, or one a font lists but
         # the layout still could not draw.
-        found = document.text.find(char)
-        if found < 0 or fonts.printable(char):
-            line = document.text.count("\n", 0, found) + 1 if found >= 0 else 0
-            _LOG.warning(
-                '%s: pdf.missing-glyph: "%s" (U+%04X) was printed as an empty box; '
-                "write it in words or leave it out",
-                Location(document.path, line),
-                char,
-                ord(char),
+        line, column = document.source.locate_text(char)
+        if not line or fonts.printable(char):
+            yield warning(
+                document.path,
+                "pdf.missing-glyph",
+                f'"{char}" (U+{ord(char):04X}) was printed as an empty box in the '
+                f"{edition.title} PDF; write it in words or leave it out",
+                line,
+                column,
             )
-    rights = document.meta.rights
-    return pdftags.repair(pdf, {"dc:rights": rights} if rights else None)

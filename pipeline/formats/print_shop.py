@@ -18,11 +18,10 @@ import io
 
 import pikepdf
 
-from pipeline.context import Context
-from pipeline.document import Document
-from pipeline.formats.pdf import Edition, render_edition
+from pipeline.formats import Inputs, Rendered
+from pipeline.formats.pdf import PrintEdition, render_edition
 
-PRINT_SHOP = Edition(
+PRINT_SHOP = PrintEdition(
     "print",
     ("leaflet.css", "print-shop.css"),
     variant="pdf/x-4",
@@ -34,9 +33,10 @@ PRINT_SHOP = Edition(
 BLEED = 3 * 72 / 25.4
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` for the print shop."""
-    return finish(render_edition(document, context, PRINT_SHOP), document.identifier)
+def render(inputs: Inputs) -> Rendered:
+    """Render the document for the print shop."""
+    rendered = render_edition(inputs, PRINT_SHOP)
+    return Rendered(finish(rendered.data, inputs.document.identifier), rendered.diagnostics)
 
 
 def finish(data: bytes, identifier: str) -> bytes:

@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import ast, colophon
-from pipeline.context import Context
+from pipeline import ast
+from pipeline.colophon import Colophon, long_date
 from pipeline.document import Document
+from pipeline.formats import Inputs, Rendered
 
 WIDTH = 72
 Node = dict[str, Any]
@@ -30,12 +31,12 @@ def _squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
-def render(document: Document, context: Context) -> bytes:
-    """Render ``document`` as plain text."""
-    return to_text(document).encode("utf-8")
+def render(inputs: Inputs) -> Rendered:
+    """Render the document as plain text."""
+    return Rendered(to_text(inputs.document, inputs.colophon).encode("utf-8"))
 
 
-def to_text(document: Document, width: int = WIDTH) -> str:
+def to_text(document: Document, back: Colophon, width: int = WIDTH) -> str:
     """The plain-text edition as a string: head, body, notes, then the colophon."""
     meta = document.meta
     writer = _Writer(width)
@@ -44,8 +45,7 @@ def to_text(document: Document, width: int = WIDTH) -> str:
         head += writer.wrap(meta.subtitle)
     head += ["", *writer.wrap(meta.organisation)]
     head += writer.wrap(
-        f"Published {colophon.long_date(meta.published)}; "
-        f"next review due by {colophon.long_date(meta.next_review)}."
+        f"Published {long_date(meta.published)}; next review due by {long_date(meta.next_review)}."
     )
     sections = [
         head,
@@ -54,7 +54,7 @@ def to_text(document: Document, width: int = WIDTH) -> str:
         writer.wrap(meta.description),
         writer.blocks(document.blocks, 0),
         writer.footnotes(),
-        *_tail(document, writer),
+        *_tail(back, writer),
     ]
     lines: list[str] = []
     for section in sections:
@@ -65,16 +65,15 @@ def to_text(document: Document, width: int = WIDTH) -> str:
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
 
 
-def _tail(document: Document, writer: _Writer) -> list[list[str]]:
+def _tail(back: Colophon, writer: _Writer) -> list[list[str]]:
     """Contact details, other formats, sources and the record, as sections."""
     sections = []
-    found = colophon.contacts(document)
-    if found:
+    if back.contacts:
         lines = _underlined("Contact us", "-")
-        for contact in found:
+        for contact in back.contacts:
             lines += writer.wrap(f"{contact.label}: {contact.text}")
         sections.append(lines)
-    others = colophon.other_formats(document, "txt")
+    others = back.other_formats("txt")
     lines = [*_underlined("Other formats", "-"), *writer.wrap(others.statement)]
     for label, _name, address in others.editions:
         item = writer.wrap(f"{label.capitalize()}: {address}", 2)
@@ -82,12 +81,12 @@ def _tail(document: Document, writer: _Writer) -> list[list[str]]:
     if others.url:
         lines += ["", *writer.wrap(f"Read this online at {others.url}")]
     sections.append(lines)
-    if document.meta.sources:
+    if back.sources:
         lines = _underlined("Sources", "-")
-        for number, source in enumerate(document.meta.sources, start=1):
+        for number, source in enumerate(back.sources, start=1):
             lines += writer.wrap(f"{number}. {source}")
         sections.append(lines)
-    sections.append([line for text in colophon.record(document) for line in writer.wrap(text)])
+    sections.append([line for text in back.record for line in writer.wrap(text)])
     return sections
 
 

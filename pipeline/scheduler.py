@@ -1,0 +1,284 @@
+"""Where and when editions render: in worker processes or here, and in what groups.
+
+An edition made from another (the booklet from the leaflet) renders in the
+same task, after it, and is handed its bytes (:attr:`Edition.made_from`);
+every other edition is a task of its own. Paged editions (WeasyPrint, slow
+and CPU-bound) go to a pool of worker processes, which start loading
+WeasyPrint at once, while this process reads and checks the next sources and
+renders the rest; without paged editions, the workers take everything.
+
+Work for a document may start before its checks end, when the conformance
+claim it prints is known without them
+(:func:`pipeline.verdict.claim_before_checks`); if the checks then fail the
+document, its renders are dropped unwritten.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import gc
+import importlib
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol
+
+from pipeline import colophon, editions, formats, verdict
+from pipeline.context import Context
+from pipeline.document import Document
+from pipeline.editions import BODY, Edition
+from pipeline.errors import Diagnostic, PipelineError
+
+#: Called as ``progress(event, source, edition)`` with event "start", "done" or "skip".
+Progress = Callable[[str, Path, str], None]
+
+
+@dataclass(frozen=True)
+class Made:
+    """One rendered edition: its bytes, what rendering it found, and how long it took."""
+
+    name: str
+    data: bytes
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+
+
+class Pending(Protocol):
+    """A render task under way: a future of the pool's, or one done here."""
+
+    def result(self) -> list[Made]: ...
+
+    def cancel(self) -> bool: ...
+
+
+def closure(name: str) -> list[str]:
+    """``name`` after every edition it is made from, directly or not, in making order."""
+    found: list[str] = []
+    for required in editions.EDITIONS[name].requires:
+        found.extend(other for other in closure(required) if other not in found)
+    return [*found, name]
+
+
+def tasks(wanted: Sequence[Edition]) -> list[list[str]]:
+    """The render tasks of one document: each edition with those it is made from.
+
+    Tasks that share an edition are one, so that it renders once.
+    """
+    found: list[list[str]] = []
+    for edition in wanted:
+        task = closure(edition.name)
+        shared = [index for index, other in enumerate(found) if set(other) & set(task)]
+        if not shared:
+            found.append(task)
+            continue
+        merged = [name for index in shared for name in found[index]]
+        found[shared[0]] = list(dict.fromkeys([*merged, *task]))
+        for index in reversed(shared[1:]):
+            del found[index]
+    return found
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Let the garbage collector run rarely while editions render.
+
+    Laying out pages allocates millions of short-lived objects; with Python's
+    default thresholds the collector runs thousands of times and each full
+    pass walks every object alive, the document and the libraries included
+    (a tenth of a long document's render time). Objects that exist before the
+    render are frozen out of its passes; cycles made during it are still
+    collected, in larger batches.
+    """
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
+
+def render_task(
+    document: Document,
+    context: Context,
+    back: colophon.Colophon,
+    names: list[str],
+    wanted: frozenset[str],
+) -> list[Made]:
+    """Render ``names`` in order, each handed those it is made from; keep the ``wanted`` ones.
+
+    One task, run in a worker process or here.
+    """
+    made: dict[str, bytes] = {}
+    kept: list[Made] = []
+    with _few_collections():
+        for name in names:
+            edition = editions.EDITIONS[name]
+            started = time.perf_counter()
+            inputs = formats.Inputs(
+                document, context, back, {other: made[other] for other in edition.requires}
+            )
+            rendered = formats.render(edition, inputs)
+            made[name] = rendered.data
+            if name in wanted:
+                seconds = time.perf_counter() - started
+                kept.append(Made(name, rendered.data, rendered.diagnostics, seconds))
+    return kept
+
+
+class _Done:
+    """A finished result with the interface of a future (for the in-process path)."""
+
+    def __init__(
+        self,
+        run: Callable[
+            [Document, Context, colophon.Colophon, list[str], frozenset[str]], list[Made]
+        ],
+        *args: Any,
+    ) -> None:
+        self.value: list[Made] = []
+        self.error: PipelineError | None = None
+        try:
+            self.value = run(*args)
+        except PipelineError as error:
+            self.error = error
+
+    def result(self) -> list[Made]:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+    def cancel(self) -> bool:
+        return False
+
+
+def _warm_up() -> None:
+    """Load the page renderer (WeasyPrint and its libraries) in a fresh worker.
+
+    By name, as :func:`pipeline.formats.render` does: this process, and a
+    build without paged editions, never load it.
+    """
+    importlib.import_module(editions.EDITIONS["pdf"].module)
+
+
+class Scheduler:
+    """Renders the editions ``wanted`` of each document given, in ``workers`` processes or here.
+
+    Use it as a context manager: the pool stops when the block ends.
+    """
+
+    def __init__(
+        self, wanted: Sequence[Edition], workers: int, documents: int, progress: Progress
+    ) -> None:
+        self.wanted = frozenset(edition.name for edition in wanted)
+        self.tasks = tasks(wanted)
+        self.notify = progress
+        paged = [task for task in self.tasks if any(editions.EDITIONS[n].paged for n in task)]
+        # With paged editions, the workers lay out pages (the slow part) and
+        # this process reads, checks and renders the rest meanwhile; without,
+        # the workers take everything.
+        self.offloaded = paged or self.tasks
+        count = min(workers, documents * len(self.offloaded)) if workers > 1 else 0
+        self.pool = _pool(count, warm=bool(paged))
+        #: Whether the editions need the body's HTML (one pandoc run, made here).
+        self.body = any(
+            BODY in editions.EDITIONS[name].made_from for task in self.tasks for name in task
+        )
+
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def start(self, document: Document, context: Context) -> list[Pending]:
+        """Start the worker tasks that need not wait for the checks (see the module)."""
+        claimed = verdict.claim_before_checks(document)
+        if self.pool is None or claimed is None:
+            return []
+        return self._offload(document, context, colophon.of(document, claimed))
+
+    def finish(
+        self, document: Document, context: Context, claimed: bool, started: list[Pending]
+    ) -> list[Pending]:
+        """Every task of a document the checks passed, those :meth:`start` began included."""
+        back = colophon.of(document, claimed)
+        results = list(started)
+        if self.pool is not None and not started:
+            results += self._offload(document, context, back)
+        for task in self.tasks:
+            if self.pool is None or task not in self.offloaded:
+                self._announce(document, task)
+                results.append(_Done(render_task, document, context, back, task, self.wanted))
+        return results
+
+    def _offload(
+        self, document: Document, context: Context, back: colophon.Colophon
+    ) -> list[Pending]:
+        assert self.pool is not None
+        if self.body:
+            _ = document.body_html  # once, here, rather than in every worker
+        found: list[Pending] = []
+        for task in self.offloaded:
+            self._announce(document, task)
+            found.append(self.pool.submit(render_task, document, context, back, task, self.wanted))
+        return found
+
+    def _announce(self, document: Document, task: list[str]) -> None:
+        for name in task:
+            if name in self.wanted:
+                self.notify("start", document.path, name)
+
+    def collect(self, source: Path, results: list[Pending]) -> dict[str, Made]:
+        """A document's renders by edition, waiting for them; raises the first failure."""
+        made: dict[str, Made] = {}
+        for result in results:
+            for item in result.result():
+                made[item.name] = item
+                self.notify("done", source, item.name)
+        return made
+
+
+def cancel(results: list[Pending]) -> None:
+    """Drop tasks not yet started (a document the checks failed)."""
+    for result in results:
+        result.cancel()
+
+
+def _pool(workers: int, warm: bool) -> concurrent.futures.ProcessPoolExecutor | None:
+    """``workers`` worker processes (none for 0), started at once.
+
+    With ``warm``, each worker loads WeasyPrint as it starts, while this
+    process reads and checks the sources, so that the slowest start-up costs
+    overlap.
+    """
+    if workers < 1:
+        return None
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_warm_up if warm else None,
+    )
+    for _ in range(workers):
+        pool.submit(int)  # start every worker now, not at the first real task
+    return pool
+
+
+def render_one(document: Document, name: str, context: Context | None = None) -> Made:
+    """Edition ``name`` of ``document`` outside a build: checked for its claim, then rendered
+    with the editions it is made from. For tools and tests that want one file's bytes."""
+    claimed = verdict.judge(document).claimed
+    back = colophon.of(document, claimed)
+    (made,) = render_task(document, context or Context(), back, closure(name), frozenset([name]))
+    return made
