@@ -5,7 +5,7 @@
 # One edition of every document: make html, make large-print, ...
 EDITIONS := html pdf large-print print booklet epub txt
 .DELETE_ON_ERROR:
-.PHONY: help all $(EDITIONS) check watch bench test lint weasyprint-ffi clean distclean
+.PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi clean distclean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -55,6 +55,9 @@ check: $(SETUP) ## Check every source for accessibility problems
 
 test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftotext: see .ci/run)
 	$(PY) -m pytest
+
+test-fast: $(SETUP) ## The inner loop: every test but the validators' and the property tests
+	$(PY) -m pytest -m "not validators and not hypothesis"
 
 lint: $(SETUP) ## Check style and types
 	$(PY) -m ruff check pipeline tests

@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline import limits
-from pipeline.errors import PipelineError, combined, input_error
+from pipeline.errors import PipelineError, input_error
+from pipeline.sourcemap import Source
 
 #: Image types every reading system and browser shows (EPUB 3.3 core media types).
 IMAGE_TYPES = {
@@ -42,46 +43,22 @@ MEDIA_TYPES = {
 }
 
 
-def line_of(text: str, needle: str) -> int:
-    """The first line of ``text`` containing ``needle`` (1-based), or 0."""
-    return position_of(text, needle)[0]
-
-
-def position_of(text: str, needle: str) -> tuple[int, int]:
-    """The line and column (1-based) where ``needle`` first is in ``text``, or (0, 0)."""
-    index = text.find(needle)
-    if index < 0:
-        return 0, 0
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def resolve_images(sources: list[str], folder: Path, path: Path, text: str) -> dict[str, Path]:
-    """Map each image reference to its file, refusing anything outside ``folder``.
-
-    Raises one error reporting every image that cannot be used.
-    """
-    found, errors = resolve_all(sources, folder, path, text)
-    if errors:
-        raise combined(errors)
-    return found
-
-
 def resolve_all(
     sources: list[str],
     folder: Path,
     path: Path,
-    text: str,
+    source: Source,
     positions: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[dict[str, Path], list[PipelineError]]:
     """Each usable image reference with its file, and an error for each that is not.
 
     ``positions`` gives where each reference is in the source; otherwise its
-    first mention in ``text`` is.
+    first mention in the text is.
     """
     found: dict[str, Path] = {}
     errors: list[PipelineError] = []
     for src in dict.fromkeys(sources):
-        where = (positions or {}).get(src) or position_of(text, src)
+        where = (positions or {}).get(src) or source.locate_text(src)
         try:
             found[src] = _resolve(src, folder, path, where)
         except PipelineError as error:

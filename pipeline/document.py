@@ -18,9 +18,7 @@ from pipeline.ast import Heading, has_notes, image_sources, ordered_lists, strip
 from pipeline.ast import headings as find_headings
 from pipeline.errors import Diagnostic, PipelineError, combined, input_error
 from pipeline.metadata import Metadata, validate_all
-from pipeline.sourcemap import Source, source_of
-
-_FENCE_OPEN = "---"
+from pipeline.sourcemap import FENCE_OPEN, Source, source_of
 
 
 class _Loader(yaml.SafeLoader):
@@ -35,7 +33,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_FENCE_CLOSE = ("---", "...")
 
 
 @dataclass
@@ -65,9 +62,9 @@ class Document:
         state["early_html"] = None
         return state
 
-    @property
+    @functools.cached_property
     def source(self) -> Source:
-        """The source map of the file: where each construct is, for diagnostics."""
+        """The source map of the file, made once at load: where each construct is."""
         return source_of(self.text)
 
     @property
@@ -160,8 +157,8 @@ def load(path: Path, html: bool = False) -> Document:
             "(title, lang, organisation, description, published, next_review), then the text",
         )
     limits.check_lines(text, path)
-    front, body, first_line = _split_front_matter(text, path)
     source = source_of(text)
+    front, body, first_line = _split_front_matter(source, path)
     errors: list[PipelineError] = []
     raw, key_lines = _load_yaml(front, path, first_line, errors)
     meta, meta_errors = validate_all(raw, path, key_lines, first_line)
@@ -184,7 +181,7 @@ def load(path: Path, html: bool = False) -> Document:
         src: source.position(offset)
         for src, offset in reversed(list(zip(sources, offsets, strict=True)))
     }
-    images, image_errors = assets.resolve_all(sources, path.parent, path, text, first)
+    images, image_errors = assets.resolve_all(sources, path.parent, path, source, first)
     errors.extend(image_errors)
     document = Document(
         path=path,
@@ -218,8 +215,8 @@ def _body(
     What was changed or refused is added to ``diagnostics`` and ``errors``.
     """
     _check_notes(diagnostics, errors, path)
-    limits.check_nesting(tree, path, body)
-    _check_body_metadata(tree, errors, path, body)
+    limits.check_nesting(tree, path, source)
+    _check_body_metadata(tree, errors, path, source)
     tree = strip_comments(tree)
     tree, read = rawhtml.read(tree, path, source)
     diagnostics.extend(read.diagnostics)
@@ -295,8 +292,7 @@ def _decode(data: bytes, path: Path) -> str:
     text = unicodedata.normalize("NFC", text)
     control = _CONTROL.search(text)
     if control:
-        line = text.count("\n", 0, control.start()) + 1
-        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        line, column = source_of(text).position(control.start())
         raise input_error(
             path,
             "source.control-character",
@@ -308,10 +304,14 @@ def _decode(data: bytes, path: Path) -> str:
     return text
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
-    """Split ``text`` into YAML and body; the body keeps its line numbers."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != _FENCE_OPEN:
+def _split_front_matter(source: Source, path: Path) -> tuple[str, str, int]:
+    """Split the text into YAML and body; the body keeps its line numbers.
+
+    Where the front matter ends is the source map's rule
+    (:func:`pipeline.sourcemap.front_matter_close`).
+    """
+    lines = source.text.split("\n")
+    if lines[0].rstrip() != FENCE_OPEN:
         raise input_error(
             path,
             "source.no-front-matter",
@@ -319,19 +319,19 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
             "(title, lang, organisation, description, published, next_review)",
             1,
         )
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in _FENCE_CLOSE:
-            front = "\n".join(lines[1:index])
-            # Blank lines stand in for the front matter, so that pandoc (and
-            # every later diagnostic) counts body lines as the editor sees them.
-            body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
-            return front, body, 1
-    raise input_error(
-        path,
-        "source.unclosed-front-matter",
-        "the front matter opened here is never closed; add a '---' line after it",
-        1,
-    )
+    close = source.front_matter_close
+    if close is None:
+        raise input_error(
+            path,
+            "source.unclosed-front-matter",
+            "the front matter opened here is never closed; add a '---' line after it",
+            1,
+        )
+    front = "\n".join(lines[1:close])
+    # Blank lines stand in for the front matter, so that pandoc (and every
+    # later diagnostic) counts body lines as the editor sees them.
+    body = "\n" * (close + 1) + "\n".join(lines[close + 1 :])
+    return front, body, 1
 
 
 def _load_yaml(
@@ -388,24 +388,24 @@ def _load_yaml(
 
 
 # A YAML block pandoc would take from the body: "---" on its own line, then a
-# "key:" line (the front matter itself is blank lines by now).
+# "key:" line.
 _BODY_YAML = re.compile(r"^---[ \t]*\n(?=[^\s:#][^:\n]*:)", re.MULTILINE)
 
 
 def _check_body_metadata(
-    tree: dict[str, Any], errors: list[PipelineError], path: Path, body: str
+    tree: dict[str, Any], errors: list[PipelineError], path: Path, source: Source
 ) -> None:
     """Refuse a YAML block in the body: pandoc would read it as settings and drop its text."""
     if not tree.get("meta"):
         return
-    match = _BODY_YAML.search(body)
+    match = _BODY_YAML.search(source.text, source.front_matter_end)
     errors.append(
         input_error(
             path,
             "source.body-metadata",
             "this '---' line starts a second YAML block, which no edition shows (only the "
             "front matter at the top is read); remove it, or use '* * *' for a rule",
-            body.count("\n", 0, match.start()) + 1 if match else 0,
+            source.position(match.start())[0] if match else 0,
         )
     )
 

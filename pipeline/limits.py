@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from pipeline.errors import PipelineError, input_error
+from pipeline.sourcemap import Source
 
 #: The largest source file, in bytes (1 MiB: about 170,000 words, or 600 A5
 #: pages). Pandoc and WeasyPrint slow down more than linearly with length,
@@ -77,7 +78,7 @@ def check_lines(text: str, path: Path) -> None:
             )
 
 
-def check_nesting(tree: dict[str, Any], path: Path, body: str) -> None:
+def check_nesting(tree: dict[str, Any], path: Path, source: Source) -> None:
     """Refuse an AST whose elements nest deeper than :data:`MAX_NESTING`.
 
     Iterative, so that it is safe on any depth the JSON parser accepted.
@@ -92,7 +93,7 @@ def check_nesting(tree: dict[str, Any], path: Path, body: str) -> None:
             if element:
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise nesting_error(path, _line_of_text(value, body))
+                    raise nesting_error(path, _line_of_text(value, source))
             stack.append((value.get("c"), depth))
 
 
@@ -107,8 +108,8 @@ def nesting_error(path: Path, line: int = 0) -> PipelineError:
     )
 
 
-def _line_of_text(node: Any, body: str) -> int:
-    """The line of the first words inside ``node`` that appear only once in ``body``, or 0."""
+def _line_of_text(node: Any, source: Source) -> int:
+    """The line of the first words inside ``node`` that appear only once in the body, or 0."""
     words: list[str] = []
     stack = [node]
     while stack and len(words) < 20:
@@ -121,10 +122,11 @@ def _line_of_text(node: Any, body: str) -> int:
         elif isinstance(value, list):
             stack.extend(reversed(value))
     # The first two words together, then each word alone.
+    text, start = source.text, source.front_matter_end
     for needle in [" ".join(words[:2]), *words]:
-        index = body.find(needle) if needle else -1
-        if index >= 0 and body.find(needle, index + 1) < 0:
-            return body.count("\n", 0, index) + 1
+        index = text.find(needle, start) if needle else -1
+        if index >= 0 and text.find(needle, index + 1) < 0:
+            return source.position(index)[0]
     return 0
 
 

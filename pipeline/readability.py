@@ -91,13 +91,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.ast import stringify, walk
+from pipeline.document import Document
 from pipeline.sourcemap import source_of
-
-if TYPE_CHECKING:
-    from pipeline.document import Document
 
 Node = dict[str, Any]
 

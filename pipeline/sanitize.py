@@ -27,7 +27,6 @@ reach a page.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -140,7 +139,7 @@ class Result:
 
 def check(tree: dict[str, Any], path: Path, source: Source) -> tuple[dict[str, Any], Result]:
     """``tree`` with what a source may not publish removed, and every finding, located."""
-    checker = _Checker(path, _Lines(source.masked))
+    checker = _Checker(path, _Lines(source))
     attributed: list[tuple[dict[str, Any], list[Any]]] = []
     unlinked: set[int] = set()
     # What pandoc renders: a citation's records are not (see pipeline.ast.walk).
@@ -179,23 +178,18 @@ def clean(fragment: str) -> str:
 
 
 class _Lines:
-    """Finds where a piece of source text is, as (line, column); (0, 0) when it is not found."""
+    """Finds where a piece of the source's read text is, as (line, column); (0, 0) when
+    it is not found. The positions are the source map's (:mod:`pipeline.sourcemap`)."""
 
-    def __init__(self, body: str) -> None:
-        self.body = body
-        self.lowered = body.lower()
-        self._starts = [0, *(match.end() for match in re.finditer("\n", body))]
-
-    def position(self, index: int) -> tuple[int, int]:
-        """The line and column of the offset ``index`` into the body."""
-        line = bisect.bisect_right(self._starts, index)
-        return line, index - self._starts[line - 1] + 1
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.body = source.masked
+        self.position = source.position
 
     def of(self, needle: str) -> tuple[int, int]:
         """Where the first line of ``needle`` first appears (in any case)."""
-        needle = needle.strip().split("\n", 1)[0].lower()
-        index = self.lowered.find(needle) if needle else -1
-        return self.position(index) if index >= 0 else (0, 0)
+        first = needle.strip().split("\n", 1)[0]
+        return self.source.locate_text(first, masked=True, fold_case=True)
 
     def matching(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Where ``pattern`` matches, in order."""

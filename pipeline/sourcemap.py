@@ -21,11 +21,19 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-__all__ = ["Finding", "HeadingLine", "Source", "source_of"]
+__all__ = [
+    "FENCE_CLOSE",
+    "FENCE_OPEN",
+    "Finding",
+    "HeadingLine",
+    "Source",
+    "front_matter_close",
+    "source_of",
+]
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -114,20 +122,48 @@ def words_key(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFC", text).casefold() if char.isalnum())
 
 
+#: The lines that open and close the front matter (a YAML block, as pandoc reads it).
+FENCE_OPEN = "---"
+FENCE_CLOSE = ("---", "...")
+
+
+def front_matter_close(lines: Sequence[str]) -> int | None:
+    """The index of the line that closes the front matter the first of ``lines`` opens.
+
+    ``None`` when the first line opens none, or it is never closed. The one
+    rule for where the front matter ends: reading, masking and every check
+    that looks at the front matter ask it.
+    """
+    if not lines or lines[0].rstrip() != FENCE_OPEN:
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in FENCE_CLOSE:
+            return index
+    return None
+
+
 @dataclass(frozen=True)
 class Source:
-    """The text of one source file, with helpers that turn constructs into positions."""
+    """The text of one source file, with helpers that turn constructs into positions.
+
+    Made once per file (:func:`source_of`) and carried on the document, so
+    that every stage that reports a line finds it the same way.
+    """
 
     text: str
     masked: str
     _line_starts: tuple[int, ...] = field(repr=False)
+    #: The index of the line closing the front matter (None: there is none, or it is open).
+    front_matter_close: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> Source:
         """Prepare ``text`` (LF line endings, front matter included) for searching."""
-        masked = _mask(text)
+        lines = text.split("\n")
+        close = front_matter_close(lines)
+        masked = _mask(lines, close)
         starts = (0, *(match.end() for match in re.finditer("\n", text)))
-        return cls(text, masked, starts)
+        return cls(text, masked, starts, close)
 
     # -- positions ------------------------------------------------------------
 
@@ -136,27 +172,58 @@ class Source:
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
+    def line_start(self, line: int) -> int:
+        """The offset where the 1-based ``line`` starts."""
+        return self._line_starts[min(max(line, 1), len(self._line_starts)) - 1]
+
     @functools.cached_property
     def body_start(self) -> int:
         """The offset of the first visible character of the body: the last-resort position."""
         match = re.search(r"\S", self.masked)
         return match.start() if match else 0
 
-    def locate_text(self, piece: str) -> tuple[int, int]:
-        """The line and column where ``piece`` is written, in the body first; (0, 0) if nowhere."""
+    @property
+    def front_matter_end(self) -> int:
+        """The offset of the line after the front matter's closing line (0 when there is none)."""
+        if self.front_matter_close is None:
+            return 0
+        if self.front_matter_close + 1 < len(self._line_starts):
+            return self._line_starts[self.front_matter_close + 1]
+        return len(self.text)
+
+    def locate_text(
+        self, piece: str, *, masked: bool = False, fold_case: bool = False
+    ) -> tuple[int, int]:
+        """The line and column where ``piece`` first is, in the body before the front matter;
+        (0, 0) when it is nowhere.
+
+        ``masked``: only where the text is read (not in code, comments or the
+        front matter); ``fold_case``: in any case.
+        """
         if not piece:
             return 0, 0
-        found = self.text.find(piece, self.front_matter_end)
+        haystack = self.masked if masked else self.text
+        if fold_case:
+            haystack, piece = (self._folded_masked if masked else self._folded_text), piece.lower()
+        found = haystack.find(piece, self.front_matter_end)
         if found < 0:
-            found = self.text.find(piece)
+            found = haystack.find(piece)
         return self.position(found) if found >= 0 else (0, 0)
 
     @functools.cached_property
-    def front_matter_end(self) -> int:
-        """The offset just after the front matter's closing line (0 when there is none)."""
-        return (
-            len(self.masked) - len(self.masked.lstrip(" \n")) if self.text.startswith("---") else 0
+    def _folded_text(self) -> str:
+        return _lower(self.text)
+
+    @functools.cached_property
+    def _folded_masked(self) -> str:
+        return _lower(self.masked)
+
+    def front_matter_key(self, key: str) -> int | None:
+        """The offset of the top-level ``key:`` line of the front matter, if it is there."""
+        match = re.compile(rf"^{re.escape(key)}[ \t]*:", re.M).search(
+            self.text, 0, self.front_matter_end
         )
+        return match.start() if match else None
 
     def search(self, pattern: str | re.Pattern[str], start: int = 0) -> int | None:
         """The offset of the first match of ``pattern`` at or after ``start``, else before it."""
@@ -367,17 +434,25 @@ def _opening_bracket(text: str, close: int) -> int | None:
     return None
 
 
-def _mask(text: str) -> str:
-    """``text`` with the front matter, fenced code, comments and code spans blanked out."""
-    lines = text.split("\n")
+def _lower(text: str) -> str:
+    """``text`` in lower case, for searches in any case, with its offsets unchanged.
+
+    ``lower()`` keeps the length of almost every text; where it does not (a
+    few letters grow, as "İ" does), offsets would drift, so the text is
+    searched as it is.
+    """
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text
+
+
+def _mask(lines: list[str], close: int | None) -> str:
+    """The text of ``lines`` with the front matter (closed at line ``close``), fenced code,
+    comments and code spans blanked out."""
     out: list[str] = []
     index = 0
-    if lines and lines[0].rstrip() == "---":
-        for end in range(1, len(lines)):
-            if lines[end].rstrip() in ("---", "..."):
-                out.extend(_blank(line) for line in lines[: end + 1])
-                index = end + 1
-                break
+    if close is not None:
+        out.extend(_blank(line) for line in lines[: close + 1])
+        index = close + 1
     fence: str | None = None
     for line in lines[index:]:
         match = _FENCE.match(line)

@@ -392,6 +392,7 @@ def test_sheets_hold_the_pages_in_saddle_stitch_order(pages: int, tmp_path: Path
             assert (inked == 0) == (index is None), f"sheet side {sheet}, half {half}"
 
 
+@pytest.mark.validators
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
 def test_booklet_stays_accessible(pages: int, tmp_path: Path) -> None:
     source = _write(tmp_path, "leaflet.pdf", leaflet(pages))
@@ -556,6 +557,7 @@ def test_unbalanced_graphics_state_stays_on_its_half(
     assert inked_pixels(path, 1, 1) > 0
 
 
+@pytest.mark.validators
 @pytest.mark.parametrize("name", ["leaflet", "constructs"])
 def test_pipeline_leaflets_impose(name: str, tmp_path: Path) -> None:
     source = {

@@ -40,6 +40,10 @@ from pipeline.document import load
 from pipeline.errors import Diagnostic, Severity
 from pipeline.plan import discover, resolve_formats
 
+# Every test here runs a validator of the field in its own process: `make test`
+# runs them, `make test-fast` (the inner loop) leaves them out.
+pytestmark = pytest.mark.validators
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = Path(__file__).resolve().parent / "real"

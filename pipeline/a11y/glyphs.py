@@ -28,17 +28,14 @@ def _blank(match: re.Match[str]) -> str:
 _YAML_COMMENT = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 
-def _hidden(text: str) -> str:
-    """``text`` without what is never printed: HTML comments and the front matter's comments.
+def _hidden(source: Source) -> str:
+    """The text without what is never printed: HTML comments and the front matter's comments.
 
     Blanked out rather than removed, so that lines and columns stay.
     """
-    text = re.sub(r"<!--.*?-->", _blank, text, flags=re.DOTALL)
-    closing = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    if text.startswith("---\n") and closing is not None:
-        end = 4 + closing.start()
-        text = _YAML_COMMENT.sub(_blank, text[:end]) + text[end:]
-    return text
+    text = re.sub(r"<!--.*?-->", _blank, source.text, flags=re.DOTALL)
+    end = source.front_matter_end
+    return _YAML_COMMENT.sub(_blank, text[:end]) + text[end:]
 
 
 def _describe(chars: Iterable[str]) -> str:
@@ -59,7 +56,7 @@ def missing_glyphs(document: Document, source: Source) -> Iterator[Finding]:
     text = source.text
     if text.isascii():
         return
-    visible = _hidden(text)
+    visible = _hidden(source)
     unprintable = {char for char in set(visible) if not printable(char)}
     if not unprintable:
         return

@@ -9,24 +9,15 @@ checks say what is missing and why it matters. They never invent a value.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from pipeline.a11y.source import Finding, Source
 from pipeline.document import Document
 
-_KEY = "^{key}[ \t]*:"
-
 
 def today() -> dt.date:
     """Today's date (a function, so that tests can fix it)."""
     return dt.date.today()
-
-
-def _key_offset(document: Document, key: str) -> int:
-    """Where ``key:`` is in the front matter, else the opening ``---``."""
-    match = re.search(_KEY.format(key=re.escape(key)), document.text, re.M)
-    return match.start() if match else 0
 
 
 def missing_sources(document: Document, source: Source) -> Iterator[Finding]:
@@ -69,7 +60,7 @@ def review_due(document: Document, source: Source) -> Iterator[Finding]:
     due = document.meta.next_review
     if due < today() and not document.meta.provisional:
         yield Finding(
-            _key_offset(document, "next_review"),
+            source.front_matter_key("next_review") or 0,
             f"due for review since {due.isoformat()}: review the content, then set 'reviewed' "
             "to today and 'next_review' to the next date",
         )
