@@ -2,12 +2,14 @@
 # `make all` and `make test` set up the virtual environment on first use.
 
 .DEFAULT_GOAL := help
-# One edition of every document: make html, make large-print, ...
-EDITIONS := html pdf large-print print booklet epub txt
+PYTHON ?= python3
+# One edition of every document: make html, make large-print, ... The names
+# come from the registry (pipeline/editions.py, which imports nothing else),
+# so that a new edition is a target without editing this file.
+EDITIONS := $(shell $(PYTHON) -c 'from pipeline.editions import EDITIONS; print(*EDITIONS)')
 .DELETE_ON_ERROR:
 .PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi clean distclean
 
-PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # The environment is (re)installed when pyproject.toml changes. `SETUP=`
@@ -59,8 +61,9 @@ test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftot
 test-fast: $(SETUP) ## The inner loop: every test but the validators' and the property tests
 	$(PY) -m pytest -m "not validators and not hypothesis"
 
-lint: $(SETUP) ## Check style and types
-	$(PY) -m ruff check pipeline tests
+lint: $(SETUP) ## Check style and types (ruff, and mypy --strict over pipeline, tests, bench)
+	$(PY) -m ruff check pipeline tests bench
+	$(PY) -m ruff format --check pipeline tests bench
 	$(PY) -m mypy
 
 weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)

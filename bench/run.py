@@ -291,10 +291,10 @@ class Bench:
         #: The 1-minute load average before the benchmark: other work skews the figures.
         self.load_before = os.getloadavg()[0]
         self.pandoc = output(
-            [self.python, "-c", "import pypandoc; print(pypandoc.get_pandoc_path())"]
+            [self.python, "-c", "from pipeline import pandoc; print(pandoc.executable())"]
         )
         if self.pandoc == "?":
-            raise SystemExit(f"cannot find pandoc through pypandoc in {venv}; run `make all` first")
+            raise SystemExit(f"cannot find the project's pandoc in {venv}; run `make all` first")
         self.chain_env = {
             **os.environ,
             "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -130,7 +130,7 @@ def build(
                     started = work.start(document, context)
                     found = judge(document, report, strict)
                     if not found.publishable(strict):
-                        scheduler.cancel(started)
+                        started.cancel()
                         continue
                     results = work.finish(document, context, found.claimed, started)
                 except PipelineError as error:  # the body's HTML could not be made

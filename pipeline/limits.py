@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from pipeline.ast import stringify
 from pipeline.errors import PipelineError, input_error
 from pipeline.sourcemap import Source
 
@@ -116,7 +117,7 @@ def _line_of_text(node: Any, source: Source) -> int:
         value = stack.pop()
         if isinstance(value, dict):
             if value.get("t") == "Str":
-                words.append(str(value["c"]))
+                words.append(stringify(value))
             else:
                 stack.append(value.get("c"))
         elif isinstance(value, list):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import ast
 from pipeline.ast import Node, stringify, walk
 from pipeline.errors import Diagnostic, PipelineError, input_error, note
 from pipeline.sourcemap import Source, words_key
@@ -68,22 +69,22 @@ def normalise(
         title
         and blocks
         and blocks[0]["t"] == "Header"
-        and blocks[0]["c"][0] == 1
-        and words_key(stringify(blocks[0]["c"][2])) == words_key(title)
+        and ast.level(blocks[0]) == 1
+        and words_key(stringify(ast.inlines(blocks[0]))) == words_key(title)
     )
     if title_heading:
         blocks = blocks[1:]
     headers = [node for node in walk(blocks, citations=False) if node["t"] == "Header"]
-    written = tuple(int(node["c"][0]) for node in headers)
+    written = tuple(ast.level(node) for node in headers)
     # A '#' inside a list item is no section (a11y.heading-in-list says what it is).
     listed = {id(node) for node in headings_in_lists(blocks)}
-    shift = int(any(node["c"][0] == 1 and id(node) not in listed for node in headers))
+    shift = int(any(ast.level(node) == 1 and id(node) not in listed for node in headers))
     if shift:
         offsets = source.locate_headings(_levels_and_words(headers))
         first = next(
             number
             for number, node in enumerate(headers)
-            if node["c"][0] == 1 and id(node) not in listed
+            if ast.level(node) == 1 and id(node) not in listed
         )
         line, column = source.position(offsets[first])
         result.diagnostics.append(
@@ -98,7 +99,7 @@ def normalise(
             )
         )
         for node, offset in zip(headers, offsets, strict=True):
-            if node["c"][0] >= DEEPEST:
+            if ast.level(node) >= DEEPEST:
                 line, column = source.position(offset)
                 result.errors.append(
                     input_error(
@@ -113,7 +114,7 @@ def normalise(
                 )
         if not result.errors:
             for node in headers:
-                node["c"][0] += 1
+                ast.set_level(node, ast.level(node) + 1)
     _close_gaps(headers)
     result.outline = Outline(shift if not result.errors else 0, written, title_heading)
     return {**tree, "blocks": blocks}, result
@@ -122,18 +123,19 @@ def normalise(
 def _close_gaps(headers: list[Node]) -> None:
     """Levels of ``headers`` without gaps: the levels used, in rank, then no heading deeper
     than one below the one before it (the title is level 1)."""
-    used = sorted({int(node["c"][0]) for node in headers})
+    used = sorted({ast.level(node) for node in headers})
     if not used:
         return
     rank = {level: number + 2 for number, level in enumerate(used)}
     if any(rank[level] != level for level in used) or used[0] > 2:
         for node in headers:
-            node["c"][0] = rank[int(node["c"][0])]
+            ast.set_level(node, rank[ast.level(node)])
     previous = 1  # the title
     for node in headers:
-        level = int(node["c"][0])
+        level = ast.level(node)
         if level > previous + 1:
-            node["c"][0] = level = previous + 1
+            level = previous + 1
+            ast.set_level(node, level)
         previous = level
 
 
@@ -158,7 +160,7 @@ def _in_lists(value: Any, in_list: bool) -> list[Node]:
 
 
 def _levels_and_words(headers: list[Node]) -> list[tuple[int, str]]:
-    return [(int(node["c"][0]), stringify(node["c"][2])) for node in headers]
+    return [(ast.level(node), stringify(ast.inlines(node))) for node in headers]
 
 
 def located(headers: list[Node], outline: Outline, source: Source) -> list[int]:
@@ -166,11 +168,11 @@ def located(headers: list[Node], outline: Outline, source: Source) -> list[int]:
     wanted: list[tuple[int, str] | int]
     if len(headers) == len(outline.written):
         wanted = [
-            (level, stringify(node["c"][2]))
+            (level, stringify(ast.inlines(node)))
             for node, level in zip(headers, outline.written, strict=True)
         ]
     else:
-        wanted = [int(node["c"][0]) - outline.shift for node in headers]
+        wanted = [ast.level(node) - outline.shift for node in headers]
     if not outline.title_heading:
         return source.locate_headings(wanted)
     # The heading taken as the title is the body's first line of level 1.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import string
+from typing import Literal
 
 import segno
 
@@ -16,8 +17,10 @@ from pipeline.colophon import Colophon, long_date
 from pipeline.context import Context
 from pipeline.document import Document
 
-#: Editions printed on paper: their back panel carries a QR code to the web version.
-PRINTED = ("pdf", "large-print", "print")
+#: Where a page is read: on the web (its links are live and the other
+#: editions are a click away), in an e-book, or on paper (its back panel
+#: carries a QR code to the web version).
+Medium = Literal["web", "e-book", "paper"]
 
 #: Languages written right to left (CLDR's character order): Arabic, Hebrew
 #: (and its old code iw), Persian, Urdu, Yiddish (and ji), Pashto, Sindhi,
@@ -92,17 +95,15 @@ def contact_panel(back: Colophon) -> str:
     )
 
 
-def formats_panel(back: Colophon, current: str) -> str:
+def formats_panel(back: Colophon, current: str, medium: Medium) -> str:
     """The "other formats" statement with each edition's file name (a link on the web)."""
     others = back.other_formats(current)
     items = []
     for label, name, _address in others.editions:
-        where = (
-            _link(name) if current == "html" else f'<span class="file">{html.escape(name)}</span>'
-        )
+        where = _link(name) if medium == "web" else f'<span class="file">{html.escape(name)}</span>'
         items.append(f"<li>{html.escape(label.capitalize())}: {where}</li>")
     where = ""
-    if others.url and others.folder and current != "html":
+    if others.url and others.folder and medium != "web":
         where = (
             f"<p>Read this online at {_link(others.url)}; "
             f"download the other formats from {_link(others.folder)}</p>\n"
@@ -126,13 +127,13 @@ def sources_panel(back: Colophon) -> str:
     )
 
 
-def qr_panel(back: Colophon, current: str) -> str:
+def qr_panel(back: Colophon, medium: Medium) -> str:
     """On paper, a QR code to the web version (vector, with alt text).
 
     The address itself is written out in :func:`formats_panel`.
     """
     url = back.url
-    if current not in PRINTED or not url:
+    if medium != "paper" or not url:
         return ""
     code = segno.make(url, error="m")
     svg = code.svg_inline(
@@ -213,7 +214,7 @@ def _ui_lang(lang: str) -> str:
     return ' lang="en"' + (' dir="ltr"' if direction(lang) == "rtl" else "")
 
 
-def fields(document: Document, back: Colophon, current: str) -> dict[str, str]:
+def fields(document: Document, back: Colophon, current: str, medium: Medium) -> dict[str, str]:
     """The template fields for ``document`` rendered as edition ``current``, HTML-escaped.
 
     ``back`` is the document's back matter (:mod:`pipeline.colophon`).
@@ -241,9 +242,9 @@ def fields(document: Document, back: Colophon, current: str) -> dict[str, str]:
         "doc_lang": _language_of(meta.lang),
         "body": document.body_html,
         "contact": contact_panel(back),
-        "formats": formats_panel(back, current),
+        "formats": formats_panel(back, current, medium),
         "sources": sources_panel(back),
-        "qr": qr_panel(back, current),
+        "qr": qr_panel(back, medium),
         "record": record_panel(back),
         "microdata": microdata(document),
         "author": html.escape(", ".join(meta.authors) or meta.organisation),
@@ -251,8 +252,11 @@ def fields(document: Document, back: Colophon, current: str) -> dict[str, str]:
     }
 
 
-def render(document: Document, context: Context, back: Colophon, css: str, current: str) -> str:
-    """The whole page for edition ``current``, with ``css`` in its ``<style>`` element."""
+def render(
+    document: Document, context: Context, back: Colophon, css: str, current: str, medium: Medium
+) -> str:
+    """The whole page for edition ``current``, read in ``medium``, with ``css`` as its style."""
     template = string.Template(context.style("page.html"))
     modified = context.build_time(document.meta.published).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return template.substitute(fields(document, back, current), css=css, modified=modified)
+    fill = fields(document, back, current, medium)
+    return template.substitute(fill, css=css, modified=modified)

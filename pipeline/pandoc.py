@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import importlib.util
 import json
 import re
 import subprocess
@@ -46,16 +47,24 @@ _POSITION = re.compile(r" at line (?P<line>\d+) column (?P<column>\d+)")
 
 @functools.cache
 def executable() -> str:
-    """The pandoc binary pypandoc finds (the one pypandoc-binary ships).
+    """The pandoc binary that pypandoc-binary ships, the release the outputs are pinned to.
 
-    pypandoc is imported here, when pandoc is first needed, not with this
-    module: it loads the standard library's whole HTTP stack, which a worker
-    process that only lays out pages never uses.
+    Found beside pypandoc without importing or running it: pypandoc would
+    pick the newest pandoc on the machine (another release would change the
+    outputs), run it to ask its version and log a traceback if that fails,
+    and it loads the standard library's whole HTTP stack, which a worker
+    that only lays out pages never uses.
     """
-    import pypandoc
-
-    path: str = pypandoc.get_pandoc_path()
-    return path
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin is not None:
+        bundled = Path(spec.origin).parent / "files" / "pandoc"
+        if bundled.is_file():
+            return str(bundled)
+    raise _tool_error(
+        Path("pandoc"),
+        "the pandoc that pypandoc-binary ships is missing; reinstall the project's "
+        "dependencies (make distclean all)",
+    )
 
 
 def command(source_format: str, target_format: str) -> list[str]:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import pandoc
+from pipeline import ast, pandoc
 from pipeline.ast import Node, stringify, walk
 from pipeline.errors import Diagnostic, note, warning
 from pipeline.sourcemap import Source
@@ -265,7 +265,7 @@ def read(tree: dict[str, Any], path: Path, source: Source) -> tuple[dict[str, An
     if not pieces:
         return tree, Result()
     reader = _Reader(path, source)
-    offsets = source.locate_raw(str(node["c"][1]) for node in pieces)
+    offsets = source.locate_raw(ast.raw(node).text for node in pieces)
     reader.offsets = {id(node): offset for node, offset in zip(pieces, offsets, strict=True)}
     blocks = reader.blocks(tree["blocks"])
     _identify(blocks, reader.generated)  # before read_segments, which copies the blocks
@@ -390,7 +390,7 @@ class _Reader:
                 if not _only_breaks(kept):
                     out.append(kept)
                 continue
-            fmt, content = str(block["c"][0]), str(block["c"][1])
+            fmt, content = ast.raw(block)
             if fmt.lower() not in ("html", "html4", "html5"):
                 self.warn(
                     block,
@@ -447,7 +447,7 @@ class _Reader:
         if name in INLINE and all(block["t"] in ("Plain", "Para") for block in blocks):
             # <b> or <a href> around whole lines: the words inside take it on.
             return [
-                {**block, "c": self.inline_element(opening, tag, block["c"], closing)}
+                {**block, "c": self.inline_element(opening, tag, ast.inlines(block), closing)}
                 for block in blocks
             ]
         if _language_attr(tag) is None:
@@ -456,9 +456,9 @@ class _Reader:
 
     def heading(self, level: int, tag: Tag, inlines: list[Node]) -> Node:
         """``<h1>`` to ``<h6>`` as a heading, with its own identifier or one made from its words."""
-        attr = _language_attr(tag) or ["", [], []]
+        attr = _language_attr(tag) or ast.Attr("", [], [])
         identifier = (tag.attr("id") or "").strip()
-        header: Node = {"t": "Header", "c": [level, [identifier, [], attr[2]], inlines]}
+        header = ast.header(level, ast.Attr(identifier, [], attr.attributes), inlines)
         if not identifier:
             self.generated.append(header)
         return header
@@ -473,7 +473,7 @@ class _Reader:
             if block["t"] != "RawBlock":
                 kept.append(_map_lists(block, self._clean, self._clean_inlines))
                 continue
-            parsed = parse(str(block["c"][1]))
+            parsed = parse(ast.raw(block).text)
             if parsed.declarations:
                 self.warn(block, f"raw HTML {_short(parsed.declarations[0])} removed")
                 continue
@@ -502,7 +502,7 @@ class _Reader:
         kept: list[Node] = []
         for node in inlines:
             if node["t"] == "RawInline":
-                parsed = parse(str(node["c"][1]))
+                parsed = parse(ast.raw(node).text)
                 bad = next((t for t in parsed.tags if t.name in REMOVED), None)
                 if bad is not None or parsed.declarations:
                     if bad is not None and not bad.end:
@@ -545,7 +545,7 @@ class _Reader:
     def piece(self, block: Node, parsed: _Parser) -> list[Node]:
         """A raw block holding more than one tag, or tags and text: HTML written on one line,
         or a whole element pandoc keeps together (``<pre>...</pre>``, ``<script>...</script>``)."""
-        content = str(block["c"][1])
+        content = ast.raw(block).text
         for declaration in parsed.declarations:
             self.warn(
                 block,
@@ -565,7 +565,7 @@ class _Reader:
                 self.attributes(block, tag)
                 if tag.name in UNWRAPPED and not tag.end:
                     self.warn(block, f"HTML <{tag.name}> removed, its words kept: {_FIELD}")
-            return [self.segment([{"t": "RawBlock", "c": ["html", content]}])]
+            return [self.segment([ast.raw_block("html", content)])]
         inlines = self.inlines(_split(content, self.offsets.get(id(block), 0), self))
         return [{"t": "Plain", "c": inlines}] if inlines else []
 
@@ -576,8 +576,8 @@ class _Reader:
         it continues the HTML of the line above (as exported pages indent it),
         and every edition would print the tags as code.
         """
-        code = str(block["c"][1])
-        raw: Node = {"t": "RawBlock", "c": ["html", code]}
+        code = ast.code_text(block)
+        raw = ast.raw_block("html", code)
         offset = self.offsets.get(id(previous), 0)
         self.offsets[id(raw)] = offset
         line, column = self.source.position(offset)
@@ -599,14 +599,14 @@ class _Reader:
         attr = _language_attr(tag)
         if attr is None:
             return blocks
-        return [{"t": "Div", "c": [attr, blocks]}]
+        return [ast.div(attr, blocks)]
 
     def details(self, tag: Tag, inner: list[Node]) -> list[Node]:
         """``<details>``: a section led by its summary in bold, its content always shown."""
         summary: list[Node] = []
         rest = inner
         first = inner[0] if inner else None
-        opening = only_tag(str(first["c"][1])) if first and first["t"] == "RawBlock" else None
+        opening = only_tag(ast.raw(first).text) if first and first["t"] == "RawBlock" else None
         if opening is not None and opening.name == "summary" and not opening.end:
             close = _closing(inner, 1, "summary")
             if close is not None:
@@ -614,13 +614,13 @@ class _Reader:
                 rest = inner[close + 1 :]
         blocks = self.blocks(rest)
         lead: list[Node] = [{"t": "Para", "c": [{"t": "Strong", "c": summary}]}] if summary else []
-        attr = _language_attr(tag) or ["", [], []]
-        return [{"t": "Div", "c": [[attr[0], ["details"], attr[2]], lead + blocks]}]
+        attr = _language_attr(tag) or ast.Attr("", [], [])
+        return [ast.div(ast.Attr(attr.identifier, ["details"], attr.attributes), lead + blocks)]
 
     def segment(self, blocks: list[Node]) -> Node:
         """A placeholder for ``blocks``, read later by pandoc's HTML reader in one batch."""
         self.segments.append(blocks)
-        return {"t": "Div", "c": [[_SEGMENT_ID.format(len(self.segments) - 1), [], []], []]}
+        return ast.div(ast.Attr(_SEGMENT_ID.format(len(self.segments) - 1), [], []), [])
 
     def image(self, node: Node, tag: Tag) -> Node | None:
         """An ``<img>`` as a Markdown image, so that it is checked and embedded like one."""
@@ -633,8 +633,8 @@ class _Reader:
         pairs = [[key, value] for key in ("width", "height") if (value := tag.attr(key))]
         # alt="" is HTML's way of saying that an image is decoration.
         classes = ["decorative"] if alt is not None and not alt.strip() else []
-        target = [html.unescape(src), tag.attr("title") or ""]
-        return {"t": "Image", "c": [["", classes, pairs], _words(alt or ""), target]}
+        target = ast.Target(html.unescape(src), tag.attr("title") or "")
+        return ast.image(ast.Attr("", classes, pairs), _words(alt or ""), target)
 
     # -- inlines --------------------------------------------------------------------------
 
@@ -649,7 +649,7 @@ class _Reader:
             if node["t"] != "RawInline":
                 out.append(_map_lists(node, self.blocks, self.inlines))
                 continue
-            fmt, content = str(node["c"][0]), str(node["c"][1])
+            fmt, content = ast.raw(node)
             if fmt.lower() not in ("html", "html4", "html5"):
                 self.warn(
                     node,
@@ -706,10 +706,11 @@ class _Reader:
             return inlines
         out: list[Node] = []
         for node in inlines:
-            if node["t"] == "RawInline" and str(node["c"][0]).lower().startswith("html"):
-                parsed = parse(str(node["c"][1]))
+            if node["t"] == "RawInline" and ast.raw(node).format.lower().startswith("html"):
+                text = ast.raw(node).text
+                parsed = parse(text)
                 if not parsed.declarations and (len(parsed.tags) != 1 or parsed.text):
-                    out.extend(_split(str(node["c"][1]), self.offsets.get(id(node), 0), self))
+                    out.extend(_split(text, self.offsets.get(id(node), 0), self))
                     continue
             out.append(node)
         return out
@@ -718,7 +719,7 @@ class _Reader:
         """The AST for the inline element ``tag`` around ``inner``."""
         name = tag.name
         if name in RAW_TAGS:
-            return [_raw_tag(tag), *inner, {"t": "RawInline", "c": ["html", f"</{name}>"]}]
+            return [_raw_tag(tag), *inner, ast.raw_inline("html", f"</{name}>")]
         kind = INLINE.get(name)
         attr = _language_attr(tag)
         if kind is None:
@@ -730,30 +731,27 @@ class _Reader:
                 )
             elif attr is None:
                 self.ignore(node, name)
-            return [{"t": "Span", "c": [attr, inner]}] if attr else inner
+            return [ast.span(attr, inner)] if attr else inner
         built: Node
         if kind == "Code":
-            built = {"t": "Code", "c": [["", [], []], stringify(inner)]}
+            built = ast.code(ast.Attr("", [], []), stringify(inner))
         elif kind == "Quoted":
-            built = {"t": "Quoted", "c": [{"t": "DoubleQuote"}, inner]}
+            built = ast.double_quoted(inner)
         elif kind == "Link":
             href = tag.attr("href")
             anchor = tag.attr("id") or tag.attr("name") or ""
             if href is None:
-                return [{"t": "Span", "c": [[anchor, [], []], inner]}] if anchor else inner
-            built = {
-                "t": "Link",
-                "c": [
-                    [anchor, [], []],
-                    inner,
-                    [html.unescape(href.strip()), tag.attr("title") or ""],
-                ],
-            }
+                return [ast.span(ast.Attr(anchor, [], []), inner)] if anchor else inner
+            built = ast.link(
+                ast.Attr(anchor, [], []),
+                inner,
+                ast.Target(html.unescape(href.strip()), tag.attr("title") or ""),
+            )
             self.offsets[id(built)] = self.offsets.get(id(node), 0)
         else:
             built = {"t": kind, "c": inner}
         if attr is not None:
-            return [{"t": "Span", "c": [attr, [built]]}]
+            return [ast.span(attr, [built])]
         return [built]
 
     # -- pandoc's HTML reader ---------------------------------------------------------------
@@ -775,15 +773,15 @@ class _Reader:
             page.append(f'<div id="{_SEGMENT_ID.format(number)}">')
             for index, block in enumerate(segment):
                 if block["t"] == "RawBlock":
-                    page.append(str(block["c"][1]))
+                    page.append(ast.raw(block).text)
                 else:
                     page.append(rendered.get(f"{number}.{index}", ""))
             page.append("</div>")
         found: dict[str, list[Node]] = {}
         for block in pandoc.from_html("\n".join(page), self.path):
-            name = str(block["c"][0][0]) if block["t"] == "Div" else ""
+            name = ast.attr(block).identifier if block["t"] == "Div" else ""
             if name.startswith("clearleaf-html-"):
-                found[name] = _tidy(block["c"][1])
+                found[name] = _tidy(ast.blocks(block))
         return _splice(blocks, found)
 
 
@@ -791,7 +789,7 @@ _EMPTY_DOC: dict[str, Any] = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blo
 
 
 def _marker(name: str) -> Node:
-    return {"t": "RawBlock", "c": ["html", f"<!--clearleaf:{name}-->"]}
+    return ast.raw_block("html", f"<!--clearleaf:{name}-->")
 
 
 def _between_markers(text: str) -> dict[str, str]:
@@ -809,8 +807,8 @@ def _splice(blocks: list[Node], found: dict[str, list[Node]]) -> list[Node]:
     def blocks_of(items: list[Node]) -> list[Node]:
         out: list[Node] = []
         for block in items:
-            name = str(block["c"][0][0]) if block["t"] == "Div" else ""
-            if name in found and not block["c"][1]:
+            name = ast.attr(block).identifier if block["t"] == "Div" else ""
+            if name in found and not ast.blocks(block):
                 out.extend(found[name])
             else:
                 out.append(_map_lists(block, blocks_of, lambda inlines: inlines))
@@ -822,9 +820,9 @@ def _splice(blocks: list[Node], found: dict[str, list[Node]]) -> list[Node]:
 def _tidy(blocks: list[Node]) -> list[Node]:
     """What pandoc's HTML reader made, without the page's classes, presentation or raw HTML."""
 
-    def clean_attr(attr: list[Any]) -> list[Any]:
-        identifier, _classes, pairs = attr
-        return [identifier, [], [[k, v] for k, v in pairs if k in _LANGUAGE_KEYS]]
+    def clean_attr(attr: ast.Attr) -> ast.Attr:
+        pairs = [[k, v] for k, v in attr.attributes if k in _LANGUAGE_KEYS]
+        return ast.Attr(attr.identifier, [], pairs)
 
     def fix(node: Any) -> Any:
         if isinstance(node, list):
@@ -836,9 +834,10 @@ def _tidy(blocks: list[Node]) -> list[Node]:
                 if (
                     isinstance(fixed, dict)
                     and fixed.get("t") in ("Div", "Span")
-                    and fixed["c"][0] == ["", [], []]
+                    and ast.attr(fixed) == ast.Attr("", [], [])
                 ):
-                    out.extend(fixed["c"][1])  # a wrapper with nothing left to say
+                    # A wrapper with nothing left to say.
+                    out.extend(ast.blocks(fixed) if fixed["t"] == "Div" else ast.inlines(fixed))
                 else:
                     out.append(fixed)
             return out
@@ -846,40 +845,19 @@ def _tidy(blocks: list[Node]) -> list[Node]:
             return node
         kind = node.get("t")
         fixed = {key: fix(value) for key, value in node.items()}
-        content: Any = fixed.get("c")
-        if kind in ("Div", "Span", "Link", "Code", "CodeBlock", "Table", "Figure"):
-            content[0] = clean_attr(content[0])
-        elif kind == "Header":
-            content[1] = clean_attr(content[1])
-        elif kind == "Image":
-            content[0] = ["", [], [[k, v] for k, v in content[0][2] if k in ("width", "height")]]
+        if kind == "Image":
+            sizes = [[k, v] for k, v in ast.attr(fixed).attributes if k in ("width", "height")]
+            ast.set_attr(fixed, ast.Attr("", [], sizes))
+        elif kind is not None and ast.has_attr(fixed):
+            ast.set_attr(fixed, clean_attr(ast.attr(fixed)))
         if kind == "Table":
-            _table_tidy(content)
+            # The page's styles lay it out: no column widths or attributes of its own.
+            ast.reset_column_widths(fixed)
+            ast.clear_part_attributes(fixed)
         return fixed
 
     result: list[Node] = fix(blocks)
     return result
-
-
-def _table_tidy(content: list[Any]) -> None:
-    """A table read from HTML: no column widths of its own, no attributes on rows and cells."""
-    content[2] = [[align, {"t": "ColWidthDefault"}] for align, _width in content[2]]
-
-    def rows(items: list[Any]) -> None:
-        for row in items:
-            row[0] = ["", [], []]
-            for cell in row[1]:
-                cell[0] = ["", [], []]
-
-    head, bodies, foot = content[3], content[4], content[5]
-    head[0] = ["", [], []]
-    rows(head[1])
-    for body in bodies:
-        body[0] = ["", [], []]
-        rows(body[2])
-        rows(body[3])
-    foot[0] = ["", [], []]
-    rows(foot[1])
 
 
 def _map_lists(
@@ -918,7 +896,7 @@ def _closing(items: list[Node], start: int, name: str) -> int | None:
         item = items[index]
         if not _is_raw(item):
             continue
-        tag = only_tag(str(item["c"][1]))
+        tag = only_tag(ast.raw(item).text)
         if tag is None or tag.name != name or tag.empty:
             continue
         if not tag.end:
@@ -936,13 +914,13 @@ def _split(content: str, offset: int, reader: _Reader) -> list[Node]:
 
     class Splitter(html.parser.HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            out.append({"t": "RawInline", "c": ["html", self.get_starttag_text() or ""]})
+            out.append(ast.raw_inline("html", self.get_starttag_text() or ""))
 
         def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            out.append({"t": "RawInline", "c": ["html", self.get_starttag_text() or ""]})
+            out.append(ast.raw_inline("html", self.get_starttag_text() or ""))
 
         def handle_endtag(self, tag: str) -> None:
-            out.append({"t": "RawInline", "c": ["html", f"</{tag}>"]})
+            out.append(ast.raw_inline("html", f"</{tag}>"))
 
         def handle_data(self, data: str) -> None:
             if data[:1].isspace() and out:
@@ -976,9 +954,9 @@ def _flatten(blocks: list[Node]) -> list[Node]:
         if block["t"] in ("Plain", "Para"):
             if out:
                 out.append({"t": "Space"})
-            out.extend(block["c"])
+            out.extend(ast.inlines(block))
         elif block["t"] == "RawBlock":
-            out.append({"t": "RawInline", "c": block["c"]})
+            out.append(ast.raw_inline(*ast.raw(block)))
     return out
 
 
@@ -988,19 +966,19 @@ def _identify(blocks: list[Node], generated: list[Node]) -> None:
         return
     waiting = {id(header) for header in generated}
     used = {
-        str(node["c"][1][0] if node["t"] == "Header" else node["c"][0][0])
+        ast.attr(node).identifier
         for node in walk(blocks, citations=False)
         if node["t"] in ("Header", "Div", "Span", "Link", "Image", "Table", "CodeBlock", "Code")
         and id(node) not in waiting
     }
     for header in generated:
-        base = slug(stringify(header["c"][2]))
+        base = slug(stringify(ast.inlines(header)))
         identifier, number = base, 0
         while identifier in used:
             number += 1
             identifier = f"{base}-{number}"
         used.add(identifier)
-        header["c"][1][0] = identifier
+        ast.set_identifier(header, identifier)
 
 
 def slug(text: str) -> str:
@@ -1014,9 +992,9 @@ def slug(text: str) -> str:
 
 def _holds_html(block: Node) -> bool:
     """Whether a code block is indented HTML: no fence attributes, and a known tag first."""
-    if block["c"][0] != ["", [], []]:
+    if ast.attr(block) != ast.Attr("", [], []):
         return False
-    code = str(block["c"][1]).lstrip()
+    code = ast.code_text(block).lstrip()
     if not code.startswith("<"):
         return False
     parsed = parse(code)
@@ -1026,7 +1004,7 @@ def _holds_html(block: Node) -> bool:
 def _only_breaks(block: Node) -> bool:
     """Whether ``block`` is a paragraph of nothing but line breaks (``<br>`` on its own line)."""
     return block["t"] in ("Para", "Plain") and all(
-        inline["t"] in ("LineBreak", "Space", "SoftBreak") for inline in block["c"]
+        inline["t"] in ("LineBreak", "Space", "SoftBreak") for inline in ast.inlines(block)
     )
 
 
@@ -1047,10 +1025,10 @@ def _strip_removed(content: str) -> tuple[str, list[str]]:
 
 
 def _as_para(block: Node) -> Node:
-    return {"t": "Para", "c": block["c"]} if block["t"] == "Plain" else block
+    return {"t": "Para", "c": ast.inlines(block)} if block["t"] == "Plain" else block
 
 
-def _language_attr(tag: Tag) -> list[Any] | None:
+def _language_attr(tag: Tag) -> ast.Attr | None:
     """The ``lang`` and ``dir`` the tag gives its content, as AST attributes, or None."""
     pairs = []
     lang = tag.attr("lang")
@@ -1059,7 +1037,7 @@ def _language_attr(tag: Tag) -> list[Any] | None:
     direction = (tag.attr("dir") or "").strip().lower()
     if direction in _DIRECTIONS:
         pairs.append(["dir", direction])
-    return ["", [], pairs] if pairs else None
+    return ast.Attr("", [], pairs) if pairs else None
 
 
 def _raw_tag(tag: Tag) -> Node:
@@ -1070,7 +1048,7 @@ def _raw_tag(tag: Tag) -> Node:
         for key, value in tag.attrs
         if key in allowed
     )
-    return {"t": "RawInline", "c": ["html", f"<{tag.name}{attrs}>"]}
+    return ast.raw_inline("html", f"<{tag.name}{attrs}>")
 
 
 def unsafe_attribute(name: str, where: str) -> str | None:

@@ -93,6 +93,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline import ast
 from pipeline.ast import stringify, walk
 from pipeline.document import Document
 from pipeline.sourcemap import source_of
@@ -362,7 +363,7 @@ def _is_english(lang: str) -> bool:
 
 def _foreign(node: Node) -> bool:
     """Whether a Span or Div is marked as a language other than English."""
-    attributes = dict(node["c"][0][2])
+    attributes = dict(ast.attr(node).attributes)
     return "lang" in attributes and not _is_english(attributes["lang"])
 
 
@@ -373,7 +374,7 @@ def _readable(value: Any, notes: list[list[Node]]) -> Any:
         for item in value:
             kind = item.get("t") if isinstance(item, dict) else None
             if kind == "Note":
-                notes.append(item["c"])
+                notes.append(ast.blocks(item))
             elif not (kind == "Image" or (kind == "Span" and _foreign(item))):
                 kept.append(_readable(item, notes))
         return kept
@@ -399,40 +400,33 @@ def _passages(blocks: Iterable[Node], notes: list[list[Node]]) -> Iterator[str]:
     """The text of each paragraph, list item, definition or prose cell in ``blocks``."""
     for block in blocks:
         kind = block.get("t")
-        content: Any = block.get("c")
         if kind in ("Para", "Plain"):
-            yield _inline_text(content, notes)
+            yield _inline_text(ast.inlines(block), notes)
         elif kind == "LineBlock":
-            for line in content:
+            for line in ast.lines(block):
                 yield _inline_text(line, notes)
-        elif kind == "BlockQuote":
-            yield from _passages(content, notes)
-        elif kind == "Div" and not _foreign(block):
-            yield from _passages(content[1], notes)
-        elif kind == "BulletList":
-            for item in content:
-                yield from _passages(item, notes)
-        elif kind == "OrderedList":
-            for item in content[1]:
+        elif kind == "BlockQuote" or (kind == "Div" and not _foreign(block)):
+            yield from _passages(ast.blocks(block), notes)
+        elif kind in ("BulletList", "OrderedList"):
+            for item in ast.items(block):
                 yield from _passages(item, notes)
         elif kind == "DefinitionList":
-            for _term, definitions in content:
-                for definition in definitions:
+            for entry in ast.definition_items(block):
+                for definition in entry.definitions:
                     yield from _passages(definition, notes)
         elif kind == "Table":
-            yield from _table_passages(content, notes)
+            yield from _table_passages(block, notes)
         # Headers, code, raw blocks, rules and figures (images and their
         # captions) are not prose.
 
 
-def _table_passages(content: list[Any], notes: list[list[Node]]) -> Iterator[str]:
+def _table_passages(table: Node, notes: list[list[Node]]) -> Iterator[str]:
     """The cells of a table's body and foot that are written as sentences."""
-    _attr, _caption, _specs, _head, bodies, foot = content
-    # A body's intermediate head rows (body[2]) are headers too.
-    rows = [row for body in bodies for row in body[3]] + list(foot[1])
-    for _row_attr, cells in rows:
-        for cell in cells:
-            for text in _passages(cell[4], notes):
+    # A body's intermediate head rows are headers too.
+    rows = [row for body in ast.bodies(table) for row in body.rows] + list(ast.foot_rows(table))
+    for row in rows:
+        for cell in ast.cells(row):
+            for text in _passages(ast.cell_blocks(cell), notes):
                 if re.search(rf"[.!?\u2026][{_CLOSERS}]*$", text):
                     yield text
 

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from pipeline import rawhtml
-from pipeline.ast import stringify, walk
+from pipeline import ast, rawhtml
+from pipeline.ast import Node, stringify, walk
 from pipeline.errors import Diagnostic, PipelineError, input_error, warning
 from pipeline.fragment import NOTES_ID
 from pipeline.sourcemap import Source
@@ -115,19 +115,6 @@ RESERVED_CLASSES = frozenset(
     }
 )
 
-# Where each AST element keeps its attributes (pandoc-types 1.23).
-_ATTR_INDEX = {
-    "Header": 1,
-    "CodeBlock": 0,
-    "Div": 0,
-    "Span": 0,
-    "Code": 0,
-    "Link": 0,
-    "Image": 0,
-    "Table": 0,
-    "Figure": 0,
-}
-
 
 @dataclass
 class Result:
@@ -140,18 +127,17 @@ class Result:
 def check(tree: dict[str, Any], path: Path, source: Source) -> tuple[dict[str, Any], Result]:
     """``tree`` with what a source may not publish removed, and every finding, located."""
     checker = _Checker(path, _Lines(source))
-    attributed: list[tuple[dict[str, Any], list[Any]]] = []
+    attributed: list[Node] = []
     unlinked: set[int] = set()
     # What pandoc renders: a citation's records are not (see pipeline.ast.walk).
     for node in walk(tree.get("blocks", []), citations=False):
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
             checker.raw(node)
-        if kind in _ATTR_INDEX:
-            attr = node["c"][_ATTR_INDEX[kind]]
-            checker.attributes(attr)
-            attributed.append((node, attr))
-        if kind == "Link" and not checker.link(str(node["c"][2][0])):
+        if ast.has_attr(node):
+            checker.attributes(ast.attr(node))
+            attributed.append(node)
+        if kind == "Link" and not checker.link(ast.target(node).url):
             unlinked.add(id(node))
     checker.identifiers(attributed)
     if unlinked or checker.removed_raw:
@@ -236,11 +222,12 @@ class _Checker:
     def warn(self, code: str, message: str, where: tuple[int, int]) -> None:
         self.result.diagnostics.append(warning(self.path, code, message, *where))
 
-    def raw(self, node: dict[str, Any]) -> None:
+    def raw(self, node: Node) -> None:
         """A raw piece left after :mod:`pipeline.rawhtml`: only the elements it keeps may stay."""
-        parsed = rawhtml.parse(str(node["c"][1]))
+        piece = ast.raw(node)
+        parsed = rawhtml.parse(piece.text)
         if (
-            str(node["c"][0]) == "html"
+            piece.format == "html"
             and all(tag.name in rawhtml.RAW_TAGS for tag in parsed.tags)
             and not parsed.declarations
         ):
@@ -248,11 +235,11 @@ class _Checker:
         self.removed_raw.add(id(node))
         self.warn(
             "source.unsafe-html",
-            f"raw HTML {_short(str(node['c'][1]))} removed; write it in Markdown",
-            self.lines.of(str(node["c"][1])),
+            f"raw HTML {_short(piece.text)} removed; write it in Markdown",
+            self.lines.of(piece.text),
         )
 
-    def attributes(self, attr: list[Any]) -> None:
+    def attributes(self, attr: ast.Attr) -> None:
         """Refuse a reserved class; remove an unsafe or meaningless key, refuse a misspelt one."""
         _identifier, classes, pairs = attr
         for name in classes:
@@ -335,8 +322,8 @@ class _Checker:
         )
         return False
 
-    def identifiers(self, attrs: list[tuple[dict[str, Any], list[Any]]]) -> None:
-        _check_identifiers(attrs, self.path, self.lines, self.result.errors)
+    def identifiers(self, nodes: list[Node]) -> None:
+        _check_identifiers(nodes, self.path, self.lines, self.result.errors)
 
 
 def _without(value: Any, unlinked: set[int], raw: set[int]) -> Any:
@@ -347,7 +334,7 @@ def _without(value: Any, unlinked: set[int], raw: set[int]) -> Any:
             if isinstance(item, dict) and id(item) in raw:
                 continue
             if isinstance(item, dict) and item.get("t") == "Link" and id(item) in unlinked:
-                out.extend(_without(item["c"][1], unlinked, raw))
+                out.extend(_without(ast.inlines(item), unlinked, raw))
             else:
                 out.append(_without(item, unlinked, raw))
         return out
@@ -368,19 +355,19 @@ def _class_pattern(name: str) -> re.Pattern[str]:
 
 
 def _check_identifiers(
-    attrs: list[tuple[dict[str, Any], list[Any]]],
+    nodes: list[Node],
     path: Path,
     lines: _Lines,
     errors: list[PipelineError],
 ) -> None:
     """Refuse a repeated or reserved ``{#id}``; move a generated heading id off a reserved one.
 
-    ``attrs`` are the elements that have attributes, with them, in document order.
+    ``nodes`` are the elements that have attributes, in document order.
     """
-    used = {attr[0] for _node, attr in attrs if attr[0]}
-    seen: dict[str, dict[str, Any]] = {}
-    for node, attr in attrs:
-        identifier = attr[0]
+    used = {ast.attr(node).identifier for node in nodes} - {""}
+    seen: dict[str, Node] = {}
+    for node in nodes:
+        identifier = ast.attr(node).identifier
         if not identifier:
             continue
         explicit = lines.identifier(identifier)
@@ -413,9 +400,10 @@ def _check_identifiers(
             number = 1
             while f"{identifier}-{number}" in used:
                 number += 1
-            attr[0] = f"{identifier}-{number}"
-            used.add(attr[0])
-        seen[attr[0]] = node
+            identifier = f"{identifier}-{number}"
+            ast.set_identifier(node, identifier)
+            used.add(identifier)
+        seen[identifier] = node
 
 
 def _describe(node: dict[str, Any]) -> str:

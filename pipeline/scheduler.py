@@ -22,7 +22,7 @@ import importlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -202,20 +202,23 @@ class Scheduler:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def start(self, document: Document, context: Context) -> list[Pending]:
+    def start(self, document: Document, context: Context) -> Started:
         """Start the worker tasks that need not wait for the checks (see the module)."""
         claimed = verdict.claim_before_checks(document)
         if self.pool is None or claimed is None:
-            return []
-        return self._offload(document, context, colophon.of(document, claimed))
+            return Started()
+        back = colophon.of(document, claimed)
+        return Started(self._offload(document, context, back), back)
 
     def finish(
-        self, document: Document, context: Context, claimed: bool, started: list[Pending]
+        self, document: Document, context: Context, claimed: bool, started: Started
     ) -> list[Pending]:
         """Every task of a document the checks passed, those :meth:`start` began included."""
-        back = colophon.of(document, claimed)
-        results = list(started)
-        if self.pool is not None and not started:
+        if started.back is not None:
+            assert started.back.claimed == claimed, "a claim made before the checks held"
+        back = started.back or colophon.of(document, claimed)
+        results = list(started.results)
+        if self.pool is not None and not started.results:
             results += self._offload(document, context, back)
         for task in self.tasks:
             if self.pool is None or task not in self.offloaded:
@@ -250,10 +253,17 @@ class Scheduler:
         return made
 
 
-def cancel(results: list[Pending]) -> None:
-    """Drop tasks not yet started (a document the checks failed)."""
-    for result in results:
-        result.cancel()
+@dataclass(frozen=True)
+class Started:
+    """The tasks begun before a document's checks ended, and the back matter they print."""
+
+    results: list[Pending] = field(default_factory=list)
+    back: colophon.Colophon | None = None
+
+    def cancel(self) -> None:
+        """Drop the tasks not yet running (a document the checks failed)."""
+        for result in self.results:
+            result.cancel()
 
 
 def _pool(workers: int, warm: bool) -> concurrent.futures.ProcessPoolExecutor | None:

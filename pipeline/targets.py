@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from pipeline import ast
 from pipeline.ast import Node, stringify, walk
 from pipeline.errors import Diagnostic, note, warning
 from pipeline.sourcemap import Source
@@ -52,19 +53,19 @@ def resolve(
     if not links:
         return tree, result
     identifiers = _identifiers(tree["blocks"])
-    offsets = source.locate_targets((False, str(node["c"][2][0])) for node in links)
+    offsets = source.locate_targets((False, ast.target(node).url) for node in links)
     plain: set[int] = set()
     for node, offset in zip(links, offsets, strict=True):
-        target = str(node["c"][2][0]).strip()
+        target = ast.target(node).url.strip()
         line, column = source.position(offset)
-        text = _short(stringify(node["c"][1]))
+        text = _short(stringify(ast.inlines(node)))
         written = unquote(target) if _PLACEHOLDER.search(unquote(target)) else target
         outcome = _resolve(target, base, identifiers)
         if outcome is None:
             continue
         kind, value = outcome
         if kind == "resolved":
-            node["c"][2][0] = value
+            ast.set_url(node, value)
             result.diagnostics.append(
                 note(
                     path,
@@ -140,12 +141,9 @@ def _identifiers(blocks: list[Node]) -> set[str]:
     found: set[str] = set()
     notes = 0
     for node in walk(blocks, citations=False):
-        kind = node["t"]
-        if kind == "Header":
-            found.add(str(node["c"][1][0]))
-        elif kind in ("Div", "Span", "Link", "Image", "Table", "Figure", "CodeBlock", "Code"):
-            found.add(str(node["c"][0][0]))
-        elif kind == "Note":
+        if ast.has_attr(node):
+            found.add(ast.attr(node).identifier)
+        elif node["t"] == "Note":
             notes += 1
             found.update((f"fn{notes}", f"fnref{notes}"))
     found.discard("")
@@ -158,10 +156,10 @@ def _unlink(value: Any, plain: set[int]) -> Any:
         out: list[Any] = []
         for item in value:
             if isinstance(item, dict) and item.get("t") == "Link" and id(item) in plain:
-                identifier = item["c"][0][0]
-                inner = _unlink(item["c"][1], plain)
+                identifier = ast.attr(item).identifier
+                inner = _unlink(ast.inlines(item), plain)
                 if identifier:
-                    out.append({"t": "Span", "c": [[identifier, [], []], inner]})
+                    out.append(ast.span(ast.Attr(identifier, [], []), inner))
                 else:
                     out.extend(inner)
             else:

@@ -21,11 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LEAFLET_SOURCE = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
 CONSTRUCTS_SOURCE = FIXTURES / "constructs.md"
+#: A document with every piece of back matter: contacts, sources, a web address.
+BACK_PANEL_SOURCE = FIXTURES / "validators" / "back-panel.md"
 #: The formats whose structure the tests here check; test_editions.py checks the others.
 FORMAT_NAMES = ("html", "pdf", "epub", "txt")
+#: The screen editions (web page, e-book, plain text): no PDF, so they build in moments.
+SCREEN_EDITIONS = plan.resolve_formats(["html", "epub", "txt"])
+#: The file-name suffixes of every edition, in registry order.
+ALL_SUFFIXES = tuple(edition.suffix for edition in EDITIONS.values())
+#: The file-name suffixes of the printed editions (laid out in pages), every one a PDF.
+PRINTED_SUFFIXES = tuple(edition.suffix for edition in EDITIONS.values() if edition.paged)
 
 #: The documents every structural test runs on, by fixture name.
-DOCUMENTS = ("leaflet", "constructs")
+DOCUMENT_FIXTURES = ("leaflet", "constructs")
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def constructs(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return _built("constructs", CONSTRUCTS_SOURCE, tmp_path_factory)
 
 
-@pytest.fixture(params=DOCUMENTS)
+@pytest.fixture(params=DOCUMENT_FIXTURES)
 def built(request: pytest.FixtureRequest) -> Built:
     """Each document in turn."""
     result: Built = request.getfixturevalue(request.param)

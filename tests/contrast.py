@@ -101,7 +101,10 @@ def _root_colours(rules: list[tinycss2.ast.Node]) -> dict[str, RGB]:
 
 
 def _rules(css: str) -> list[tinycss2.ast.Node]:
-    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    rules: list[tinycss2.ast.Node] = tinycss2.parse_stylesheet(
+        css, skip_comments=True, skip_whitespace=True
+    )
+    return rules
 
 
 def schemes(styles: Mapping[str, str]) -> list[Scheme]:
@@ -181,7 +184,9 @@ def literal_problems(name: str, css: str, backgrounds: Mapping[str, RGB]) -> lis
                 pending.append(item)  # @page margin boxes and @media blocks nest rules
             elif item.type == "declaration" and item.lower_name == "color":
                 colour = _colour(item.value)
-                for background, behind in [] if colour is None else backgrounds.items():
+                if colour is None:
+                    continue
+                for background, behind in backgrounds.items():
                     value = ratio(colour, behind)
                     if value < TEXT_MINIMUM:
                         problems.append(

@@ -6,7 +6,11 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+
+import pikepdf
+from lxml import etree
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
@@ -126,3 +130,51 @@ next_review: 2028-05-01
 ---
 
 """
+
+
+def is_pdf_true(dictionary: pikepdf.Object, key: str) -> bool:
+    """Whether ``key`` of a PDF dictionary is the boolean true (pikepdf reads it as ``True``)."""
+    value: object = dictionary.get(key)
+    return value is True
+
+
+# -- XPath with the types lxml's answers have --------------------------------------
+#
+# ``xpath()`` may answer a node set, a string, a number or a boolean; each
+# helper says which it expects and fails when the expression gives another.
+
+
+def xpath_elements(
+    node: etree._Element, path: str, namespaces: Mapping[str, str] | None = None
+) -> list[etree._Element]:
+    """The elements ``path`` selects from ``node``."""
+    found = node.xpath(path, namespaces=namespaces)
+    assert isinstance(found, list), f"{path!r} gives {found!r}, not a node set"
+    elements = [item for item in found if isinstance(item, etree._Element)]
+    assert len(elements) == len(found), f"{path!r} selects more than elements: {found!r}"
+    return elements
+
+
+def xpath_strings(
+    node: etree._Element, path: str, namespaces: Mapping[str, str] | None = None
+) -> list[str]:
+    """The text nodes or attribute values ``path`` selects from ``node``."""
+    found = node.xpath(path, namespaces=namespaces)
+    assert isinstance(found, list), f"{path!r} gives {found!r}, not a node set"
+    strings = [item for item in found if isinstance(item, str)]
+    assert len(strings) == len(found), f"{path!r} selects more than strings: {found!r}"
+    return strings
+
+
+def xpath_string(
+    node: etree._Element, path: str, namespaces: Mapping[str, str] | None = None
+) -> str:
+    """The string an XPath string expression (``string(...)``, ``normalize-space(...)``) gives."""
+    found = node.xpath(path, namespaces=namespaces)
+    assert isinstance(found, str), f"{path!r} gives {found!r}, not a string"
+    return found
+
+
+def text_content(element: etree._Element) -> str:
+    """All the text inside ``element``, as lxml.html's ``text_content()`` gives it."""
+    return xpath_string(element, "string()")

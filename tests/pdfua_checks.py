@@ -12,15 +12,17 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import lxml.html
 import pikepdf
+from helpers import is_pdf_true, text_content
 from lxml import etree
-from pdfminer.cmapdb import CMapDB
+from pdfminer.cmapdb import CMapBase, CMapDB
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.pdffont import PDFCIDFont, PDFFont
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -76,7 +78,7 @@ def _catalog(pdf: pikepdf.Pdf) -> list[str]:
     root = pdf.Root
     found = []
     mark_info = root.get("/MarkInfo")
-    if not (isinstance(mark_info, pikepdf.Dictionary) and mark_info.get("/Marked") is True):
+    if not (isinstance(mark_info, pikepdf.Dictionary) and is_pdf_true(mark_info, "/Marked")):
         found.append("catalog: /MarkInfo /Marked is not true (ISO 14289-1 6.2)")
     if "/StructTreeRoot" not in root:
         found.append("catalog: no /StructTreeRoot, the PDF is not tagged (ISO 14289-1 7.1)")
@@ -84,7 +86,7 @@ def _catalog(pdf: pikepdf.Pdf) -> list[str]:
         found.append("catalog: no /Lang, the document language is unknown (ISO 14289-1 7.2)")
     preferences = root.get("/ViewerPreferences")
     if not (
-        isinstance(preferences, pikepdf.Dictionary) and preferences.get("/DisplayDocTitle") is True
+        isinstance(preferences, pikepdf.Dictionary) and is_pdf_true(preferences, "/DisplayDocTitle")
     ):
         found.append(
             "catalog: /ViewerPreferences /DisplayDocTitle is not true, viewers show the file "
@@ -102,8 +104,7 @@ def _xmp(pdf: pikepdf.Pdf) -> list[str]:
     )
     found = []
     titles = [
-        "".join(item.itertext()).strip()
-        for item in root.iterfind(f".//{{{_DC}}}title//{{{_RDF}}}li")
+        text_content(item).strip() for item in root.iterfind(f".//{{{_DC}}}title//{{{_RDF}}}li")
     ]
     if not any(titles):
         found.append("XMP: no non-empty dc:title (ISO 14289-1 7.1)")
@@ -164,7 +165,7 @@ def _elements(pdf: pikepdf.Pdf) -> Iterator[_Element]:
     if not isinstance(tree, pikepdf.Dictionary):
         return
     role_map = _role_map(pdf)
-    pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
 
     def walk(node: Any) -> Iterator[_Element]:
         for kid in _kids(node):
@@ -249,7 +250,7 @@ def _annotations(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
-def _link_target(annotation: pikepdf.Dictionary) -> str:
+def _link_target(annotation: pikepdf.Object) -> str:
     action = annotation.get("/A")
     if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
         return str(action.URI)
@@ -324,7 +325,7 @@ def _untagged_content(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
-def _tagged(operands: list[Any], resources: Any) -> bool:
+def _tagged(operands: list[pikepdf.Object], resources: Any) -> bool:
     """Whether a BDC's property list (inline, or named in /Properties) has an /MCID."""
     properties = operands[1] if len(operands) > 1 else None
     if isinstance(properties, pikepdf.Name) and isinstance(resources, pikepdf.Dictionary):
@@ -338,8 +339,8 @@ def _count_untagged(
     """Untagged drawing operators in ``stream`` by kind; its marked content starts as ``stack``."""
     counts: Counter[str] = Counter()
     stack = list(stack)
-    for operands, operator in pikepdf.parse_content_stream(stream):
-        name = str(operator)
+    for instruction in pikepdf.parse_content_stream(stream):
+        operands, name = list(instruction.operands), str(instruction.operator)
         if name in ("BMC", "BDC"):
             stack.append((str(operands[0]), name == "BDC" and _tagged(operands, resources)))
             continue
@@ -447,7 +448,7 @@ def _pdf_text(data: bytes) -> str:
 _CMAP_FROM_SPEC = PDFCIDFont.get_cmap_from_spec
 
 
-def _cmap_from_spec(font: PDFCIDFont, spec: Any, strict: bool) -> Any:
+def _cmap_from_spec(font: PDFCIDFont, spec: Mapping[str, Any], strict: bool) -> CMapBase:
     """pdfminer's CMap for a font, reading WeasyPrint's own as the identity it is.
 
     A font with glyphs it lacks gets an embedded CMap from WeasyPrint
@@ -455,7 +456,7 @@ def _cmap_from_spec(font: PDFCIDFont, spec: Any, strict: bool) -> Any:
     reads no embedded CMap, and would decode none of the font's text.
     """
     cmap = _CMAP_FROM_SPEC(font, spec, strict)
-    encoding = spec.get("Encoding")
+    encoding: object = spec.get("Encoding")
     resolved = encoding.resolve() if hasattr(encoding, "resolve") else encoding
     if not getattr(cmap, "code2cid", True) and hasattr(resolved, "get_data"):
         return CMapDB.get_cmap("Identity-H")
@@ -473,13 +474,12 @@ def _read_marked_once(pdf_path: Path, _mtime: int, _size: int) -> _MarkedText:
     manager = PDFResourceManager()
     device = _MarkedText(manager)
     interpreter = PDFPageInterpreter(manager, device)
-    PDFCIDFont.get_cmap_from_spec = _cmap_from_spec  # type: ignore[method-assign]
-    try:
-        with pdf_path.open("rb") as stream:
-            for page in PDFPage.get_pages(stream):
-                interpreter.process_page(page)
-    finally:
-        PDFCIDFont.get_cmap_from_spec = _CMAP_FROM_SPEC  # type: ignore[method-assign]
+    with (
+        mock.patch.object(PDFCIDFont, "get_cmap_from_spec", _cmap_from_spec),
+        pdf_path.open("rb") as stream,
+    ):
+        for page in PDFPage.get_pages(stream):
+            interpreter.process_page(page)
     return device
 
 
@@ -503,7 +503,7 @@ def structure_text(pdf_path: Path) -> str:
             if run.mcid is not None and not run.artifact:
                 runs.setdefault((number, run.mcid), []).append(run)
     with pikepdf.open(pdf_path) as pdf:
-        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         order: list[tuple[int, int]] = []
 
         def walk(node: Any, page: int | None) -> None:
@@ -699,7 +699,7 @@ def html_sequence(html_path: Path) -> list[tuple[str, str]]:
             for ancestor in element.iterancestors()
         ):
             continue
-        text = " ".join(element.text_content().split())
+        text = " ".join(text_content(element).split())
         if text:
             found.append(("heading" if element.tag != "p" else "paragraph", text))
     return found

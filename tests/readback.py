@@ -20,6 +20,7 @@ from typing import Any
 import lxml.html
 import pdfua_checks
 import pikepdf
+from helpers import text_content, xpath_elements
 from validators import pdftotext
 
 from pipeline.ast import stringify, walk
@@ -242,8 +243,8 @@ def screen_markup(path: Path) -> str:
 def screen_text(path: Path) -> str:
     """The text of a web page's ``<main>``, or of an e-book's content document."""
     tree = lxml.html.fromstring(screen_markup(path).encode("utf-8"))
-    mains = tree.xpath("//*[local-name()='main']")
-    return "\n".join(str(main.text_content()) for main in mains) or str(tree.text_content())
+    mains = xpath_elements(tree, "//*[local-name()='main']")
+    return "\n".join(text_content(main) for main in mains) or text_content(tree)
 
 
 def all_problems(document: Document, outputs: dict[str, Any]) -> list[str]:

@@ -81,7 +81,7 @@ def diagnose(path: Path) -> list[Diagnostic]:
     return [*document.diagnostics, *run_checks(document)]
 
 
-def write(folder: Path, name: str, text: str) -> Path:
+def write_file(folder: Path, name: str, text: str) -> Path:
     """Write a source into ``folder`` and return its path."""
     path = folder / name
     path.write_text(text, encoding="utf-8")
@@ -191,7 +191,7 @@ def test_messages_say_how_to_fix() -> None:
     ],
 )
 def test_link_text_variants(tmp_path: Path, text: str, expected: list[str]) -> None:
-    path = write(tmp_path, "links.md", FRONT_MATTER + text + "\n")
+    path = write_file(tmp_path, "links.md", FRONT_MATTER + text + "\n")
     assert [d.code for d in diagnose(path)] == expected
 
 
@@ -207,7 +207,7 @@ def test_link_text_variants(tmp_path: Path, text: str, expected: list[str]) -> N
     ],
 )
 def test_capitals_runs(tmp_path: Path, text: str, expected: int) -> None:
-    path = write(tmp_path, "caps.md", FRONT_MATTER + text + "\n")
+    path = write_file(tmp_path, "caps.md", FRONT_MATTER + text + "\n")
     found = [d for d in diagnose(path) if d.code == "a11y.all-caps"]
     assert len(found) == expected, [str(d) for d in found]
 
@@ -218,7 +218,7 @@ def test_headings_in_code_and_comments_do_not_shift_locations(tmp_path: Path) ->
         "```\n## not a heading either\n```\n\n"
         "## A Section\n\n#### Skipped\n"
     )
-    path = write(tmp_path, "masked.md", FRONT_MATTER + body)
+    path = write_file(tmp_path, "masked.md", FRONT_MATTER + body)
     found = diagnose(path)
     assert [(d.code, d.location.line, d.location.column) for d in found] == [
         ("a11y.heading-order", 25, 1)
@@ -228,7 +228,7 @@ def test_headings_in_code_and_comments_do_not_shift_locations(tmp_path: Path) ->
 def test_same_image_twice_gets_two_lines(tmp_path: Path) -> None:
     (tmp_path / "stripes.png").write_bytes((CHECK_FIXTURES / "stripes.png").read_bytes())
     body = "![Stripes](stripes.png)\n\nText ![](stripes.png).\n\nMore ![](stripes.png).\n"
-    path = write(tmp_path, "twice.md", FRONT_MATTER + body)
+    path = write_file(tmp_path, "twice.md", FRONT_MATTER + body)
     found = diagnose(path)
     assert [(d.code, d.location.line, d.location.column) for d in found] == [
         ("a11y.img-alt", 17, 6),
@@ -247,7 +247,7 @@ def test_nested_and_reference_constructs_are_located(tmp_path: Path) -> None:
         "## Later\n\n"
         "#### A Real Skip\n"  # line 27
     )
-    path = write(tmp_path, "nested.md", FRONT_MATTER + body)
+    path = write_file(tmp_path, "nested.md", FRONT_MATTER + body)
     found = diagnose(path)
     assert [(d.code, d.location.line, d.location.column) for d in found] == [
         ("a11y.img-alt", 15, 20),
@@ -299,7 +299,7 @@ def runner() -> CliRunner:
 
 
 def test_check_clean_source(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["check", str(write(tmp_path, "clean.md", CLEAN_SOURCE))])
+    result = runner.invoke(cli, ["check", str(write_file(tmp_path, "clean.md", CLEAN_SOURCE))])
     assert result.exit_code == 0, result.output
     assert "checked 1 of 1 document(s): no problems found\n" in result.stdout
     assert result.stderr == ""
@@ -352,7 +352,7 @@ def test_check_missing_language_is_an_input_error(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, "nolang.md", CLEAN_SOURCE.replace("lang: en-GB\n", ""))
+    write_file(tmp_path, "nolang.md", CLEAN_SOURCE.replace("lang: en-GB\n", ""))
     result = runner.invoke(cli, ["check", "nolang.md"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -363,7 +363,7 @@ def test_check_missing_language_is_an_input_error(
 
 
 def test_check_input_error_wins_over_findings(runner: CliRunner, tmp_path: Path) -> None:
-    broken = write(tmp_path, "broken.md", "no front matter\n")
+    broken = write_file(tmp_path, "broken.md", "no front matter\n")
     result = runner.invoke(cli, ["check", str(broken), str(fixture("a11y.img-alt", "fail"))])
     assert result.exit_code == 2
     assert "source.no-front-matter" in result.stderr
@@ -392,7 +392,7 @@ def test_checks_lists_the_registry(runner: CliRunner) -> None:
 
 
 def test_build_writes_nothing_for_a_source_with_an_error(runner: CliRunner, tmp_path: Path) -> None:
-    source = write(tmp_path, "leaflet.md", ERROR_SOURCE)
+    source = write_file(tmp_path, "leaflet.md", ERROR_SOURCE)
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", str(source), "--out", str(out)])
     assert result.exit_code == 1, result.output
@@ -402,8 +402,8 @@ def test_build_writes_nothing_for_a_source_with_an_error(runner: CliRunner, tmp_
 
 
 def test_build_still_builds_the_other_documents(runner: CliRunner, tmp_path: Path) -> None:
-    bad = write(tmp_path, "bad.md", ERROR_SOURCE)
-    good = write(tmp_path, "good.md", CLEAN_SOURCE)
+    bad = write_file(tmp_path, "bad.md", ERROR_SOURCE)
+    good = write_file(tmp_path, "good.md", CLEAN_SOURCE)
     out = tmp_path / "out"
     result = runner.invoke(
         cli, ["build", str(bad), str(good), "--format", "txt", "--out", str(out)]
@@ -413,7 +413,7 @@ def test_build_still_builds_the_other_documents(runner: CliRunner, tmp_path: Pat
 
 
 def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> None:
-    source = write(tmp_path, "leaflet.md", WARNING_SOURCE)
+    source = write_file(tmp_path, "leaflet.md", WARNING_SOURCE)
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", str(source), "--format", "txt", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -424,7 +424,7 @@ def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> 
 
 
 def test_build_strict_refuses_a_source_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
-    source = write(tmp_path, "leaflet.md", WARNING_SOURCE)
+    source = write_file(tmp_path, "leaflet.md", WARNING_SOURCE)
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", "--strict", str(source), "--out", str(out)])
     assert result.exit_code == 1, result.output
@@ -433,8 +433,8 @@ def test_build_strict_refuses_a_source_with_a_warning(runner: CliRunner, tmp_pat
 
 
 def test_build_input_error_is_exit_2_even_with_findings(runner: CliRunner, tmp_path: Path) -> None:
-    bad = write(tmp_path, "bad.md", ERROR_SOURCE)
-    broken = write(tmp_path, "broken.md", CLEAN_SOURCE.replace("lang: en-GB\n", ""))
+    bad = write_file(tmp_path, "bad.md", ERROR_SOURCE)
+    broken = write_file(tmp_path, "broken.md", CLEAN_SOURCE.replace("lang: en-GB\n", ""))
     result = runner.invoke(cli, ["build", str(bad), str(broken), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     codes = Counter(re.findall(r"(?:error|warning) ([a-z0-9]+\.[a-z-]+):", result.stderr))

@@ -9,6 +9,8 @@ from pathlib import Path
 import lxml.html
 import pikepdf
 import pytest
+from conftest import BACK_PANEL_SOURCE, LEAFLET_SOURCE
+from helpers import text_content, xpath_elements
 from lxml import etree
 from pdfminer.high_level import extract_text
 
@@ -16,18 +18,15 @@ from pipeline.build import build
 from pipeline.context import Context
 from pipeline.plan import resolve_formats
 
-ROOT = Path(__file__).parents[1]
-LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
-FULL = Path(__file__).parent / "fixtures" / "validators" / "back-panel.md"
 STATEMENT = "This information is also available as"
-OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+OPF_NAMESPACES = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("colophon")
     report = build(
-        [LEAFLET, FULL],
+        [LEAFLET_SOURCE, BACK_PANEL_SOURCE],
         resolve_formats(["html", "pdf", "epub", "txt"]),
         folder,
         Context(source_date_epoch=None),
@@ -46,9 +45,9 @@ def _epub(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-@pytest.mark.parametrize("stem", [LEAFLET.stem, FULL.stem])
+@pytest.mark.parametrize("stem", [LEAFLET_SOURCE.stem, BACK_PANEL_SOURCE.stem])
 def test_every_output_says_how_to_get_the_other_formats(outputs: Path, stem: str) -> None:
-    html = _words(lxml.html.fromstring((outputs / f"{stem}.html").read_bytes()).text_content())
+    html = _words(text_content(lxml.html.fromstring((outputs / f"{stem}.html").read_bytes())))
     pdf = _words(extract_text(outputs / f"{stem}.pdf"))
     epub = _words(_epub(outputs / f"{stem}.epub")["EPUB/about.xhtml"].decode())
     txt = _words((outputs / f"{stem}.txt").read_text(encoding="utf-8"))
@@ -65,11 +64,11 @@ def test_every_output_says_how_to_get_the_other_formats(outputs: Path, stem: str
         assert f"{stem}-large-print.pdf" in text, name
 
 
-@pytest.mark.parametrize("stem", [LEAFLET.stem, FULL.stem])
+@pytest.mark.parametrize("stem", [LEAFLET_SOURCE.stem, BACK_PANEL_SOURCE.stem])
 def test_dates_in_every_output(outputs: Path, stem: str) -> None:
     published, review = (
         ("24 November 2026", "24 November 2028")
-        if stem == LEAFLET.stem
+        if stem == LEAFLET_SOURCE.stem
         else ("1 May 2026", "1 May 2028")
     )
     texts = {
@@ -84,7 +83,7 @@ def test_dates_in_every_output(outputs: Path, stem: str) -> None:
 
 
 def test_text_head_and_tail(outputs: Path) -> None:
-    lines = (outputs / f"{FULL.stem}.txt").read_text(encoding="utf-8").splitlines()
+    lines = (outputs / f"{BACK_PANEL_SOURCE.stem}.txt").read_text(encoding="utf-8").splitlines()
     head = "\n".join(lines[:6])
     assert "Clearleaf Test Trust" in head and "1 May 2026" in head and "1 May 2028" in head
     tail = "\n".join(lines[-40:])
@@ -93,11 +92,13 @@ def test_text_head_and_tail(outputs: Path) -> None:
 
 
 def test_html_metadata_and_microdata(outputs: Path) -> None:
-    tree = lxml.html.fromstring((outputs / f"{FULL.stem}.html").read_bytes())
+    tree = lxml.html.fromstring((outputs / f"{BACK_PANEL_SOURCE.stem}.html").read_bytes())
     assert tree.xpath("//meta[@name='description']/@content")
-    body = tree.xpath("//body")[0]
+    body = xpath_elements(tree, "//body")[0]
     assert body.get("itemtype") == "https://schema.org/MedicalWebPage"
-    props = {m.get("itemprop"): m.get("content") for m in tree.xpath("//body//meta[@itemprop]")}
+    props = {
+        m.get("itemprop"): m.get("content") for m in xpath_elements(tree, "//body//meta[@itemprop]")
+    }
     assert props["datePublished"] == "2026-05-01"
     assert props["inLanguage"] == "en-GB"
     assert tree.xpath("//*[@itemprop='publisher']//meta[@content='Clearleaf Test Trust']")
@@ -105,12 +106,14 @@ def test_html_metadata_and_microdata(outputs: Path) -> None:
 
 
 def test_epub_package_metadata_and_back_matter(outputs: Path) -> None:
-    files = _epub(outputs / f"{FULL.stem}.epub")
+    files = _epub(outputs / f"{BACK_PANEL_SOURCE.stem}.epub")
     opf = etree.fromstring(files["EPUB/content.opf"])
-    assert opf.findtext(".//dc:publisher", namespaces=OPF) == "Clearleaf Test Trust"
-    assert opf.findtext(".//dc:date", namespaces=OPF) == "2026-05-01"
-    assert opf.findtext(".//dc:description", namespaces=OPF).startswith("Simple daily checks")
-    spine = [ref.get("idref") for ref in opf.iterfind(".//opf:spine/opf:itemref", OPF)]
+    assert opf.findtext(".//dc:publisher", namespaces=OPF_NAMESPACES) == "Clearleaf Test Trust"
+    assert opf.findtext(".//dc:date", namespaces=OPF_NAMESPACES) == "2026-05-01"
+    description = opf.findtext(".//dc:description", namespaces=OPF_NAMESPACES)
+    assert description is not None
+    assert description.startswith("Simple daily checks")
+    spine = [ref.get("idref") for ref in opf.iterfind(".//opf:spine/opf:itemref", OPF_NAMESPACES)]
     assert spine[-1] == "about"
     about = files["EPUB/about.xhtml"].decode()
     assert "Example source two" in about and "feet@example.org" in about
@@ -118,7 +121,7 @@ def test_epub_package_metadata_and_back_matter(outputs: Path) -> None:
 
 def test_epub_rights_and_subjects(tmp_path: Path) -> None:
     source = tmp_path / "rights.md"
-    text = FULL.read_text(encoding="utf-8")
+    text = BACK_PANEL_SOURCE.read_text(encoding="utf-8")
     source.write_text(
         text.replace(
             "sources:", "rights: (c) 2026 Clearleaf\nkeywords:\n  - feet\n  - health\nsources:"
@@ -127,8 +130,8 @@ def test_epub_rights_and_subjects(tmp_path: Path) -> None:
     )
     build([source], resolve_formats(["epub", "pdf"]), tmp_path, Context(source_date_epoch=None))
     opf = etree.fromstring(_epub(tmp_path / "rights.epub")["EPUB/content.opf"])
-    assert opf.findtext(".//dc:rights", namespaces=OPF) == "(c) 2026 Clearleaf"
-    assert [s.text for s in opf.iterfind(".//dc:subject", OPF)] == ["feet", "health"]
+    assert opf.findtext(".//dc:rights", namespaces=OPF_NAMESPACES) == "(c) 2026 Clearleaf"
+    assert [s.text for s in opf.iterfind(".//dc:subject", OPF_NAMESPACES)] == ["feet", "health"]
     with pikepdf.open(tmp_path / "rights.pdf") as pdf:
         meta = pdf.open_metadata()
         assert meta["dc:rights"] == "(c) 2026 Clearleaf"
@@ -136,7 +139,7 @@ def test_epub_rights_and_subjects(tmp_path: Path) -> None:
 
 
 def test_pdf_xmp_carries_title_and_author(outputs: Path) -> None:
-    with pikepdf.open(outputs / f"{LEAFLET.stem}.pdf") as pdf:
+    with pikepdf.open(outputs / f"{LEAFLET_SOURCE.stem}.pdf") as pdf:
         meta = pdf.open_metadata()
         assert meta["dc:title"] == "What Does Heroin Do To The Brain"
         assert "Anormed UK" in str(meta["dc:creator"])

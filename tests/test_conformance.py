@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, LEAFLET_SOURCE
 from lxml import etree
 
 from pipeline import conformance
@@ -15,10 +16,8 @@ from pipeline.document import load
 from pipeline.plan import resolve_formats
 from pipeline.verdict import judge
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CERTIFIED = FIXTURES / "validators" / "certified.md"
-LEAFLET = Path(__file__).parents[1] / "source" / "what-does-heroin-do-to-the-brain.md"
-OPF = {"opf": "http://www.idpf.org/2007/opf"}
+OPF_NAMESPACES = {"opf": "http://www.idpf.org/2007/opf"}
 
 
 def _opf(epub: Path) -> etree._Element:
@@ -28,7 +27,10 @@ def _opf(epub: Path) -> etree._Element:
 
 
 def _claims(opf: etree._Element) -> list[str]:
-    return [str(m.text) for m in opf.iterfind(".//opf:meta[@property='dcterms:conformsTo']", OPF)]
+    return [
+        str(m.text)
+        for m in opf.iterfind(".//opf:meta[@property='dcterms:conformsTo']", OPF_NAMESPACES)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +44,9 @@ def certified(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_certified_document_claims_conformance(certified: Path) -> None:
     opf = _opf(certified / "certified.epub")
     assert _claims(opf) == [conformance.CLAIM]
-    claim = opf.find(".//opf:meta[@property='dcterms:conformsTo']", OPF)
+    claim = opf.find(".//opf:meta[@property='dcterms:conformsTo']", OPF_NAMESPACES)
     assert claim is not None
-    refines = opf.findall(".//opf:meta[@property='a11y:certifiedBy']", OPF)
+    refines = opf.findall(".//opf:meta[@property='a11y:certifiedBy']", OPF_NAMESPACES)
     assert [(m.get("refines"), m.text) for m in refines] == [
         (f"#{claim.get('id')}", "Clearleaf Test Trust")
     ]
@@ -58,10 +60,10 @@ def test_certified_editions_carry_the_statement(certified: Path, suffix: str) ->
 
 
 def test_leaflet_without_certifier_makes_no_claim(tmp_path: Path) -> None:
-    report = build([LEAFLET], resolve_formats(["epub", "txt"]), tmp_path, Context())
+    report = build([LEAFLET_SOURCE], resolve_formats(["epub", "txt"]), tmp_path, Context())
     assert not report.failed
-    assert _claims(_opf(tmp_path / f"{LEAFLET.stem}.epub")) == []
-    text = " ".join((tmp_path / f"{LEAFLET.stem}.txt").read_text(encoding="utf-8").split())
+    assert _claims(_opf(tmp_path / f"{LEAFLET_SOURCE.stem}.epub")) == []
+    text = " ".join((tmp_path / f"{LEAFLET_SOURCE.stem}.txt").read_text(encoding="utf-8").split())
     assert "no organisation has yet certified" in text
 
 
@@ -77,5 +79,5 @@ def test_a_warning_withdraws_the_claim(tmp_path: Path) -> None:
 
 
 def test_no_certifier_no_claim() -> None:
-    assert not judge(load(LEAFLET)).claimed
+    assert not judge(load(LEAFLET_SOURCE)).claimed
     assert judge(load(CERTIFIED)).claimed

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import BACK_PANEL_SOURCE, LEAFLET_SOURCE
 from pdfminer.high_level import extract_pages, extract_text
 from pdfminer.layout import LTChar, LTTextContainer
 
@@ -21,17 +22,14 @@ from pipeline.build import build
 from pipeline.context import Context
 from pipeline.plan import resolve_formats
 
-ROOT = Path(__file__).parents[1]
-LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
-BACK_PANEL = Path(__file__).parent / "fixtures" / "validators" / "back-panel.md"
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 A4 = (210 * MM, 297 * MM)
-PDF_EDITIONS = ["pdf", "large-print", "print", "booklet"]
+PRINTED_EDITIONS = ["pdf", "large-print", "print", "booklet"]
 
 
 @dataclass(frozen=True)
-class Built:
+class PrintedEditions:
     """Every printed edition of one source."""
 
     folder: Path
@@ -46,23 +44,27 @@ class Built:
         return pikepdf.open(self.path(suffix))
 
 
-def _build(source: Path, folder: Path) -> Built:
-    report = build([source], resolve_formats(PDF_EDITIONS), folder, Context(source_date_epoch=None))
+def _build(source: Path, folder: Path) -> PrintedEditions:
+    report = build(
+        [source], resolve_formats(PRINTED_EDITIONS), folder, Context(source_date_epoch=None)
+    )
     assert not report.failed, [str(d) for d in report.diagnostics]
-    return Built(folder, source.stem)
+    return PrintedEditions(folder, source.stem)
 
 
 @pytest.fixture(scope="module")
-def leaflet(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return _build(LEAFLET, tmp_path_factory.mktemp("leaflet"))
+def printed_leaflet(tmp_path_factory: pytest.TempPathFactory) -> PrintedEditions:
+    """The canonical leaflet in its printed editions only."""
+    return _build(LEAFLET_SOURCE, tmp_path_factory.mktemp("printed-leaflet"))
 
 
 @pytest.fixture(scope="module")
-def back_panel(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return _build(BACK_PANEL, tmp_path_factory.mktemp("back-panel"))
+def printed_back_panel(tmp_path_factory: pytest.TempPathFactory) -> PrintedEditions:
+    """The back-panel fixture in its printed editions only."""
+    return _build(BACK_PANEL_SOURCE, tmp_path_factory.mktemp("printed-back-panel"))
 
 
-def _size(box: pikepdf.Array) -> tuple[float, float]:
+def _size(box: pikepdf.Object) -> tuple[float, float]:
     left, bottom, right, top = (float(v) for v in box)
     return right - left, top - bottom
 
@@ -99,25 +101,28 @@ def page_text(path: Path, number: int) -> str:
 # -- page sizes and counts ---------------------------------------------------------
 
 
-def test_standard_leaflet_is_a5(leaflet: Built) -> None:
-    pdf = leaflet.open(".pdf")
+def test_standard_leaflet_is_a5(printed_leaflet: PrintedEditions) -> None:
+    pdf = printed_leaflet.open(".pdf")
     assert all(_close(_size(page.mediabox), A5) for page in pdf.pages)
 
 
-def test_large_print_is_a4_with_the_same_content(leaflet: Built) -> None:
-    large = leaflet.open("-large-print.pdf")
+def test_large_print_is_a4_with_the_same_content(printed_leaflet: PrintedEditions) -> None:
+    large = printed_leaflet.open("-large-print.pdf")
     assert all(_close(_size(page.mediabox), A4) for page in large.pages)
     # Same words in the same order up to the back panel, whose list of other
     # formats names each edition but itself; only the running footer moves.
-    large = _words(leaflet.path("-large-print.pdf"))
-    standard = _words(leaflet.path(".pdf"))
-    assert large[: large.index("formats")] == standard[: standard.index("formats")]
-    assert len(large) > 1000
+    large_words = _words(printed_leaflet.path("-large-print.pdf"))
+    standard_words = _words(printed_leaflet.path(".pdf"))
+    assert (
+        large_words[: large_words.index("formats")]
+        == standard_words[: standard_words.index("formats")]
+    )
+    assert len(large_words) > 1000
 
 
-def test_print_shop_trim_bleed_and_media(leaflet: Built) -> None:
-    pdf = leaflet.open("-print.pdf")
-    standard = leaflet.open(".pdf")
+def test_print_shop_trim_bleed_and_media(printed_leaflet: PrintedEditions) -> None:
+    pdf = printed_leaflet.open("-print.pdf")
+    standard = printed_leaflet.open(".pdf")
     assert len(pdf.pages) == len(standard.pages)
     for page in pdf.pages:
         trim = [float(v) for v in page.obj.TrimBox]
@@ -129,9 +134,9 @@ def test_print_shop_trim_bleed_and_media(leaflet: Built) -> None:
         assert media[0] < bleed[0] and media[2] > bleed[2]
 
 
-def test_booklet_is_a4_landscape_sheets(leaflet: Built) -> None:
-    pages = len(leaflet.open(".pdf").pages)
-    booklet = leaflet.open("-booklet.pdf")
+def test_booklet_is_a4_landscape_sheets(printed_leaflet: PrintedEditions) -> None:
+    pages = len(printed_leaflet.open(".pdf").pages)
+    booklet = printed_leaflet.open("-booklet.pdf")
     assert len(booklet.pages) == math.ceil(pages / 4) * 2
     assert all(_close(_size(page.mediabox), (A4[1], A4[0])) for page in booklet.pages)
 
@@ -139,15 +144,17 @@ def test_booklet_is_a4_landscape_sheets(leaflet: Built) -> None:
 # -- typography ----------------------------------------------------------------------
 
 
-def test_standard_body_text_is_12_to_14_pt(leaflet: Built) -> None:
-    sizes = text_sizes(leaflet.path(".pdf"))
+def test_standard_body_text_is_12_to_14_pt(printed_leaflet: PrintedEditions) -> None:
+    sizes = text_sizes(printed_leaflet.path(".pdf"))
     body, _count = sizes.most_common(1)[0]
     assert 12 <= body <= 14, sizes
 
 
-def test_large_print_never_below_16_pt(leaflet: Built, back_panel: Built) -> None:
-    for built in (leaflet, back_panel):
-        sizes = text_sizes(built.path("-large-print.pdf"))
+def test_large_print_never_below_16_pt(
+    printed_leaflet: PrintedEditions, printed_back_panel: PrintedEditions
+) -> None:
+    for printed in (printed_leaflet, printed_back_panel):
+        sizes = text_sizes(printed.path("-large-print.pdf"))
         assert min(sizes) >= 16, sizes
         assert sizes.most_common(1)[0][0] >= 18, sizes
 
@@ -163,8 +170,10 @@ def test_text_sizes_detects_small_print(tmp_path: Path) -> None:
 # -- panels --------------------------------------------------------------------------
 
 
-def test_front_panel_has_title_organisation_and_key_message(back_panel: Built) -> None:
-    text = page_text(back_panel.path(".pdf"), 1)
+def test_front_panel_has_title_organisation_and_key_message(
+    printed_back_panel: PrintedEditions,
+) -> None:
+    text = page_text(printed_back_panel.path(".pdf"), 1)
     assert "Looking After Your Feet" in text
     assert "Clearleaf Test Trust" in text
     assert "Simple daily checks that keep your feet healthy" in text
@@ -172,8 +181,8 @@ def test_front_panel_has_title_organisation_and_key_message(back_panel: Built) -
 
 
 @pytest.mark.parametrize("suffix", [".pdf", "-large-print.pdf", "-print.pdf"])
-def test_back_panel(back_panel: Built, suffix: str) -> None:
-    path = back_panel.path(suffix)
+def test_back_panel(printed_back_panel: PrintedEditions, suffix: str) -> None:
+    path = printed_back_panel.path(suffix)
     pages = len(pikepdf.open(path).pages)
     text = page_text(path, pages)
     assert "Contact us" in text or "Contact us" in page_text(path, pages - 1)
@@ -198,8 +207,8 @@ def test_back_panel(back_panel: Built, suffix: str) -> None:
         )
 
 
-def test_back_panel_has_a_vector_qr_code_with_alt_text(back_panel: Built) -> None:
-    pdf = back_panel.open(".pdf")
+def test_back_panel_has_a_vector_qr_code_with_alt_text(printed_back_panel: PrintedEditions) -> None:
+    pdf = printed_back_panel.open(".pdf")
     last = pdf.pages[-1]
     images = [
         name
@@ -220,15 +229,15 @@ def test_back_panel_has_a_vector_qr_code_with_alt_text(back_panel: Built) -> Non
     assert any("QR code" in alt and "looking-after-your-feet.html" in alt for alt in figures)
 
 
-def test_no_qr_code_without_an_address(leaflet: Built) -> None:
-    assert "Scan to read this online" not in extract_text(leaflet.path(".pdf"))
+def test_no_qr_code_without_an_address(printed_leaflet: PrintedEditions) -> None:
+    assert "Scan to read this online" not in extract_text(printed_leaflet.path(".pdf"))
 
 
 # -- print shop: PDF/X-4 -------------------------------------------------------------
 
 
-def test_print_shop_is_pdf_x4_with_an_output_intent(leaflet: Built) -> None:
-    pdf = leaflet.open("-print.pdf")
+def test_print_shop_is_pdf_x4_with_an_output_intent(printed_leaflet: PrintedEditions) -> None:
+    pdf = printed_leaflet.open("-print.pdf")
     meta = pdf.open_metadata()
     assert meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] == "PDF/X-4"
     assert meta["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"
@@ -239,14 +248,14 @@ def test_print_shop_is_pdf_x4_with_an_output_intent(leaflet: Built) -> None:
     assert pdf.Root.MarkInfo.Marked  # tags still on
 
 
-def test_editions_are_reproducible(leaflet: Built, tmp_path: Path) -> None:
-    again = _build(LEAFLET, tmp_path)
+def test_editions_are_reproducible(printed_leaflet: PrintedEditions, tmp_path: Path) -> None:
+    again = _build(LEAFLET_SOURCE, tmp_path)
     for suffix in (".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"):
-        assert again.path(suffix).read_bytes() == leaflet.path(suffix).read_bytes(), suffix
+        assert again.path(suffix).read_bytes() == printed_leaflet.path(suffix).read_bytes(), suffix
 
 
-def test_print_shop_dates_come_from_the_source(leaflet: Built) -> None:
-    pdf = leaflet.open("-print.pdf")
+def test_print_shop_dates_come_from_the_source(printed_leaflet: PrintedEditions) -> None:
+    pdf = printed_leaflet.open("-print.pdf")
     info = pdf.docinfo
     assert str(info.CreationDate).startswith("D:20261124")
     assert str(info.ModDate).startswith("D:20261124")
@@ -256,11 +265,13 @@ def test_print_shop_dates_come_from_the_source(leaflet: Built) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".pdf", "-large-print.pdf"])
-def test_no_heading_stranded_at_a_page_foot(leaflet: Built, suffix: str) -> None:
+def test_no_heading_stranded_at_a_page_foot(printed_leaflet: PrintedEditions, suffix: str) -> None:
     """The last text block above the running footer is never a heading."""
-    path = leaflet.path(suffix)
+    path = printed_leaflet.path(suffix)
     headings = {
-        line for line in LEAFLET.read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+        line
+        for line in LEAFLET_SOURCE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
     }
     titles = {line[3:].strip() for line in headings}
     for page in extract_pages(path):

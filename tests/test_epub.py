@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FORMAT_NAMES, ROOT, Built, build_all
-from helpers import replace_once
+from helpers import replace_once, text_content, xpath_elements, xpath_strings
 from lxml import etree
 
 from pipeline import build as builder
@@ -53,13 +53,15 @@ class Book:
     def manifest(self) -> dict[str, tuple[str, str]]:
         """Manifest items as ZIP path -> (media type, properties)."""
         base = posixpath.dirname(self.opf_path)
-        return {
-            posixpath.normpath(posixpath.join(base, unquote(item.get("href")))): (
+        items: dict[str, tuple[str, str]] = {}
+        for item in self.opf.iterfind("opf:manifest/opf:item", NS):
+            href = item.get("href")
+            assert href is not None, "a manifest item has no href"
+            items[posixpath.normpath(posixpath.join(base, unquote(href)))] = (
                 item.get("media-type", ""),
                 item.get("properties", ""),
             )
-            for item in self.opf.iterfind("opf:manifest/opf:item", NS)
-        }
+        return items
 
     def metas(self, prop: str) -> list[str]:
         """The text of every <meta property=prop>."""
@@ -75,7 +77,10 @@ def open_book(data: bytes) -> Book:
         infos = archive.infolist()
         files = {info.filename: archive.read(info) for info in infos}
     container = etree.fromstring(files["META-INF/container.xml"])
-    opf_path = container.find("c:rootfiles/c:rootfile", NS).get("full-path")
+    rootfile = container.find("c:rootfiles/c:rootfile", NS)
+    assert rootfile is not None, "META-INF/container.xml names no package document"
+    opf_path = rootfile.get("full-path")
+    assert opf_path is not None, "the container's rootfile has no full-path"
     return Book(data, infos, files, opf_path, etree.fromstring(files[opf_path]))
 
 
@@ -95,6 +100,7 @@ def check_ocf(book: Book, lang: str) -> list[str]:
 def check_package_metadata(book: Book, lang: str) -> list[str]:
     problems = []
     metadata = book.opf.find("opf:metadata", NS)
+    assert metadata is not None, "the package document has no <metadata>"
     titles = [t.text for t in metadata.iterfind("dc:title", NS) if (t.text or "").strip()]
     if not titles:
         problems.append("metadata: no dc:title")
@@ -200,7 +206,7 @@ def check_manifest(book: Book, lang: str) -> list[str]:
         if name not in manifest and name not in exempt and not name.startswith("META-INF/")
     ]
     for path, root in parsed_xhtml(book).items():
-        for ref in root.xpath("//@src | //x:link/@href", namespaces=NS):
+        for ref in xpath_strings(root, "//@src | //x:link/@href", NS):
             parts = urlsplit(ref)
             target = posixpath.normpath(
                 posixpath.join(posixpath.dirname(path), unquote(parts.path))
@@ -214,9 +220,9 @@ def check_links(book: Book, lang: str) -> list[str]:
     """Every fragment link in every XHTML document resolves to an id in its target."""
     problems = []
     documents = parsed_xhtml(book)
-    ids = {path: set(root.xpath("//@id")) for path, root in documents.items()}
+    ids = {path: set(xpath_strings(root, "//@id")) for path, root in documents.items()}
     for path, root in documents.items():
-        for href in root.xpath("//x:a/@href", namespaces=NS):
+        for href in xpath_strings(root, "//x:a/@href", NS):
             parts = urlsplit(href)
             if parts.scheme:
                 continue
@@ -258,6 +264,7 @@ def test_epub_structure(built: Built, name: str) -> None:
 def test_metadata_values(built: Built) -> None:
     book = open_book(built.read("epub"))
     metadata = book.opf.find("opf:metadata", NS)
+    assert metadata is not None
     assert metadata.findtext("dc:title", namespaces=NS) == built.meta.title
     assert book.metas("dcterms:modified") == [f"{built.meta.published.isoformat()}T00:00:00Z"]
     assert book.metas("schema:accessibilityHazard") == ["none"]
@@ -271,17 +278,16 @@ def test_metadata_values(built: Built) -> None:
 def test_nav_lists_the_sections(built: Built) -> None:
     book = open_book(built.read("epub"))
     nav = etree.fromstring(book.files[nav_path(book) or ""])
-    toc = nav.xpath("//x:nav[@epub:type='toc']//x:a/text()", namespaces=NS)
+    toc = xpath_strings(nav, "//x:nav[@epub:type='toc']//x:a/text()", NS)
     assert toc[0] == built.meta.title
-    for heading in etree.fromstring(book.files["EPUB/content.xhtml"]).xpath(
-        "//x:main//x:h2", namespaces=NS
-    ):
-        assert "".join(heading.itertext()).strip() in toc
+    content = etree.fromstring(book.files["EPUB/content.xhtml"])
+    for heading in xpath_elements(content, "//x:main//x:h2", NS):
+        assert text_content(heading).strip() in toc
 
 
 def test_content_keeps_language_change(constructs: Built) -> None:
     content = etree.fromstring(open_book(constructs.read("epub")).files["EPUB/content.xhtml"])
-    spans = content.xpath("//x:span[@lang='fr']", namespaces=NS)
+    spans = xpath_elements(content, "//x:span[@lang='fr']", NS)
     assert [span.text for span in spans] == ["Bonjour"]
 
 
@@ -293,8 +299,8 @@ def rewrite(
 ) -> bytes:
     """A copy of an EPUB with entries replaced (or dropped, for None) and packaging options."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries = [(name, changes.get(name, content)) for name, content in entries]
+        originals = [(info.filename, source.read(info)) for info in source.infolist()]
+    entries = [(name, changes.get(name, content)) for name, content in originals]
     if not mimetype_first:
         entries = entries[1:] + entries[:1]
     out = io.BytesIO()

@@ -17,19 +17,19 @@ from pathlib import Path
 import pikepdf
 import pytest
 import readback
-from conftest import FIXTURES, ROOT
+import weasyprint
+from conftest import FIXTURES, PRINTED_SUFFIXES, ROOT
 from helpers import front_matter
 from validators import pdftotext
 
 from pipeline import build as builder
 from pipeline import plan
-from pipeline.context import Context
+from pipeline.context import STYLES_DIR, Context
 from pipeline.document import load
 from pipeline.formats import pdftags, tables
 from pipeline.formats.txt import SUPERSCRIPTS, raised
 
 FIDELITY = FIXTURES / "fidelity.md"
-PRINTED = [".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"]
 READ_IN_ORDER = [".pdf", "-large-print.pdf", "-print.pdf"]
 
 #: Each passage of fidelity.md in another script, by language.
@@ -44,12 +44,14 @@ PASSAGES = {
 }
 
 
-def build_into(source: Path, out: Path, formats: list[str] | None = None, **kwargs: object) -> Path:
+def build_into(
+    source: Path, out: Path, formats: list[str] | None = None, styles: Path = STYLES_DIR
+) -> Path:
     report = builder.build(
         [source],
         plan.resolve_formats(formats or []),
         out,
-        Context(source_date_epoch=None, **kwargs),  # type: ignore[arg-type]
+        Context(styles=styles, source_date_epoch=None),
     )
     assert not report.failed, [str(d) for d in report.diagnostics]
     return out
@@ -72,14 +74,16 @@ def layout_text(path: Path) -> str:
 
 def test_every_edition_reads_back_whole(built: Path) -> None:
     """Every word, list number and piece of code, in every edition, and no glyph off the page."""
-    outputs = {suffix: output(built, suffix) for suffix in [*PRINTED, ".txt", ".html", ".epub"]}
+    outputs = {
+        suffix: output(built, suffix) for suffix in [*PRINTED_SUFFIXES, ".txt", ".html", ".epub"]
+    }
     assert readback.all_problems(load(FIDELITY), outputs) == []
 
 
 # -- 1. tables fit the page ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("edition", PRINTED)
+@pytest.mark.parametrize("edition", PRINTED_SUFFIXES)
 def test_no_glyph_outside_the_text_area(built: Path, edition: str) -> None:
     assert readback.glyphs_outside(output(built, edition), edition) == []
 
@@ -117,9 +121,7 @@ def _structure(node: object) -> list[pikepdf.Dictionary]:
     return found
 
 
-def _weasyprint(html: str) -> object:
-    import weasyprint
-
+def _weasyprint(html: str) -> weasyprint.Document:
     return weasyprint.HTML(string=html).render()
 
 
@@ -144,7 +146,7 @@ def test_the_layout_check_finds_text_beyond_the_text_area(tmp_path: Path) -> Non
 
 def test_the_glyph_check_fails_on_a_page_that_overflows(tmp_path: Path) -> None:
     pdf = tmp_path / "over.pdf"
-    pdf.write_bytes(_weasyprint(OVERFLOWING).write_pdf())  # type: ignore[attr-defined]
+    pdf.write_bytes(_weasyprint(OVERFLOWING).write_pdf())
     found = readback.glyphs_outside(pdf, ".pdf")
     assert found and "outside the text area" in found[0]
 
@@ -258,7 +260,7 @@ def test_with_ligatures_code_would_read_back_otherwise(tmp_path: Path) -> None:
 # -- 4. every script reads back from every PDF ---------------------------------------------
 
 
-@pytest.mark.parametrize("edition", PRINTED)
+@pytest.mark.parametrize("edition", PRINTED_SUFFIXES)
 @pytest.mark.parametrize("lang", sorted(PASSAGES))
 def test_every_word_of_every_script_reads_back(built: Path, lang: str, edition: str) -> None:
     """A word-level round trip: every word (Unicode letters and marks) as written."""
@@ -313,7 +315,8 @@ def test_heading_levels_are_told_apart(tmp_path: Path) -> None:
     assert marks == ["-", "~", "^", '"', "'"]
     # -- 6. the PDF outline holds every heading level.
     with pikepdf.open(out / "levels.pdf") as pdf, pdf.open_outline() as outline:
-        depth, item = 0, outline.root[0]
+        depth = 0
+        item: pikepdf.OutlineItem | None = outline.root[0]
         while item is not None:
             depth += 1
             children = [child for child in item.children if child.title.startswith("Level")]

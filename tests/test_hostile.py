@@ -87,7 +87,7 @@ def published_text(out: Path) -> str:
     """Everything written below ``out``, as text (the e-books' documents unpacked)."""
     import zipfile
 
-    parts = []
+    parts: list[str] = []
     for path in written(out):
         if path.suffix == ".epub":
             with zipfile.ZipFile(path) as book:

@@ -1,6 +1,6 @@
 """The saddle-stitch booklet: page order, layout, and a structure tree that survives imposition.
 
-The leaflets are real WeasyPrint PDF/UA-1 files, one ``<section>`` per page so
+The sample PDFs are real WeasyPrint PDF/UA-1 files, one ``<section>`` per page so
 that the page count is exact, each page carrying a marker ("PAGE-3") that the
 tests look for in the half of the sheet where that page belongs. The project's
 PDF/UA checks and the ``pdfua`` checker run on every booklet, except the
@@ -24,6 +24,7 @@ from typing import Any
 import pikepdf
 import pytest
 import weasyprint
+from conftest import CONSTRUCTS_SOURCE, FIXTURES, LEAFLET_SOURCE
 from pdfua_checks import marked_runs, problems
 from validators import ToolMissing, pdftotext, pdfua
 from weasyprint.urls import path2url
@@ -35,8 +36,6 @@ from pipeline.formats import pdftags
 from pipeline.imposition import SHEET_SIZE, impose, saddle_stitch
 from pipeline.scheduler import render_one
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ROOT = Path(__file__).resolve().parents[1]
 A5 = (148 * 72 / 25.4, 210 * 72 / 25.4)
 MARKER = re.compile(r"PAGE-(\d+)")
 WORDS = [
@@ -86,7 +85,10 @@ def test_saddle_stitch_folds(pages: int) -> None:
     assert indices.count(None) == padded - pages
     # Facing halves of a folded sheet sum to the last page: 0 faces n-1, 1 faces n-2.
     full = saddle_stitch(padded)
-    assert all(left + right == padded - 1 for left, right in full)  # type: ignore[operator]
+    assert all(
+        left is not None and right is not None and left + right == padded - 1
+        for left, right in full
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,11 +110,11 @@ def test_saddle_stitch_needs_a_page() -> None:
         saddle_stitch(0)
 
 
-# -- test leaflets -------------------------------------------------------------
+# -- sample PDFs ---------------------------------------------------------------
 
 
 def _html(pages: int, page_css: str = "size: A5", wide_page: int | None = None) -> str:
-    """A leaflet of exactly ``pages`` pages: headings, links, an image and a running footer."""
+    """A document of exactly ``pages`` pages: headings, links, an image and a running footer."""
     sections = []
     for number in range(1, pages + 1):
         # Each page starts lower than the one before: text in the same place on every
@@ -152,18 +154,18 @@ def _render(html: str, variant: str | None = "pdf/ua-1") -> bytes:
 
 
 @functools.cache
-def leaflet(pages: int) -> bytes:
-    """A tagged A5 leaflet of ``pages`` pages, rendered once per test session."""
+def sample_pdf(pages: int) -> bytes:
+    """A tagged A5 PDF of ``pages`` pages, rendered once per test session."""
     pdf = _render(_html(pages))
     with _open(pdf) as check:
-        assert len(check.pages) == pages, "the test leaflet has the wrong number of pages"
+        assert len(check.pages) == pages, "the sample PDF has the wrong number of pages"
     return pdf
 
 
 @functools.cache
 def booklet(pages: int) -> bytes:
-    """The booklet of :func:`leaflet`."""
-    return impose(leaflet(pages))
+    """The booklet of :func:`sample_pdf`."""
+    return impose(sample_pdf(pages))
 
 
 def _open(data: bytes) -> pikepdf.Pdf:
@@ -255,11 +257,12 @@ def _elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
 
 
 def _content_mcids(page: pikepdf.Page) -> list[int]:
-    return [
-        int(operands[1].MCID)
-        for operands, operator in pikepdf.parse_content_stream(page, "BDC")
-        if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
-    ]
+    mcids = []
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        properties = instruction.operands[1]
+        if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+            mcids.append(int(properties.MCID))
+    return mcids
 
 
 def _marked_content(element: pikepdf.Dictionary) -> Iterator[tuple[Any, int]]:
@@ -281,7 +284,7 @@ def tag_problems(path: Path) -> list[str]:
     """
     found = []
     with pikepdf.open(path) as pdf:
-        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
         drawn: dict[int, set[int]] = {}
         for number, page in enumerate(pdf.pages, start=1):
@@ -311,18 +314,18 @@ def tag_problems(path: Path) -> list[str]:
                     and kid.get("/Type") == "/OBJR"
                     and kid.Obj.objgen == annotation.objgen
                 ]
-                if not claims:
+                if not isinstance(parent, pikepdf.Dictionary) or not claims:
                     found.append(f"page {number}: annotation's /StructParent has no OBJR to it")
                 elif any(claim.get("/Pg", parent.get("/Pg")) != page.obj for claim in claims):
                     found.append(f"page {number}: an OBJR names another page as /Pg")
         for element in _elements(pdf):
-            page = element.get("/Pg")
-            if page is not None and page.objgen not in pages:
+            where = element.get("/Pg")
+            if where is not None and where.objgen not in pages:
                 found.append(f"{element.S} has a /Pg outside the page tree")
             for owner, mcid in _marked_content(element):
-                number = pages.get(owner.objgen) if owner is not None else None
-                if number is None or mcid not in drawn[number]:
-                    found.append(f"{element.S}: MCID {mcid} is not on its page {number}")
+                on = pages.get(owner.objgen) if owner is not None else None
+                if on is None or mcid not in drawn[on]:
+                    found.append(f"{element.S}: MCID {mcid} is not on its page {on}")
         for target in _destinations(pdf):
             if not (isinstance(target, pikepdf.Dictionary) and target.objgen in pages):
                 found.append("a bookmark or named destination targets no page of the file")
@@ -341,7 +344,7 @@ def tag_problems(path: Path) -> list[str]:
 def _destinations(pdf: pikepdf.Pdf) -> Iterator[Any]:
     """The target page of every bookmark and named destination."""
     item = pdf.Root.Outlines.get("/First") if "/Outlines" in pdf.Root else None
-    pending = [item] if item is not None else []
+    pending: list[pikepdf.Object | None] = [item] if item is not None else []
     while pending:
         item = pending.pop()
         if item is None:
@@ -362,7 +365,7 @@ def logical_text(path: Path) -> list[str]:
                 filed[number, run.mcid] += run.text
     text = []
     with pikepdf.open(path) as pdf:
-        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         for element in _elements(pdf):
             for owner, mcid in _marked_content(element):
                 text.append(filed.get((numbers.get(owner.objgen, 0), mcid), ""))
@@ -371,7 +374,7 @@ def logical_text(path: Path) -> list[str]:
 
 # -- the booklets --------------------------------------------------------------
 
-#: The page counts of the brief, and one- and two-page leaflets (a wholly blank side).
+#: The page counts of the brief, and one- and two-page PDFs (a wholly blank side).
 PAGE_COUNTS = (1, 2, 4, 5, 6, 8, 12)
 
 
@@ -395,9 +398,9 @@ def test_sheets_hold_the_pages_in_saddle_stitch_order(pages: int, tmp_path: Path
 @pytest.mark.validators
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
 def test_booklet_stays_accessible(pages: int, tmp_path: Path) -> None:
-    source = _write(tmp_path, "leaflet.pdf", leaflet(pages))
+    source = _write(tmp_path, "sample.pdf", sample_pdf(pages))
     path = _write(tmp_path, "booklet.pdf", booklet(pages))
-    assert problems(source) == [], "the test leaflet itself should pass"
+    assert problems(source) == [], "the sample PDF itself should pass"
     assert problems(path) == []
     findings = pdfua(path)
     assert not findings.problems, findings.explain("pdfua")
@@ -411,11 +414,11 @@ def test_booklet_stays_accessible(pages: int, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
 def test_booklet_is_reproducible(pages: int) -> None:
-    assert impose(leaflet(pages)) == booklet(pages)
+    assert impose(sample_pdf(pages)) == booklet(pages)
 
 
 def test_catalog_and_metadata_survive(tmp_path: Path) -> None:
-    with _open(leaflet(5)) as before, _open(booklet(5)) as after:
+    with _open(sample_pdf(5)) as before, _open(booklet(5)) as after:
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
             assert after.Root[key] == before.Root[key]
         assert after.Root.Metadata.read_bytes() == before.Root.Metadata.read_bytes()
@@ -437,7 +440,7 @@ def _offset(sides: Sides, index: int) -> tuple[int, float]:
 def test_links_move_with_their_pages() -> None:
     pages = 6
     sides = saddle_stitch(pages)
-    with _open(leaflet(pages)) as before, _open(booklet(pages)) as after:
+    with _open(sample_pdf(pages)) as before, _open(booklet(pages)) as after:
         moved = 0
         for index, page in enumerate(before.pages):
             sheet, dx = _offset(sides, index)
@@ -461,9 +464,9 @@ def test_links_move_with_their_pages() -> None:
 def test_bookmarks_and_destinations_move_with_their_pages() -> None:
     pages = 5
     sides = saddle_stitch(pages)
-    with _open(leaflet(pages)) as before, _open(booklet(pages)) as after:
-        old = {page.objgen: index for index, page in enumerate(before.pages)}
-        new = {page.objgen: index for index, page in enumerate(after.pages)}
+    with _open(sample_pdf(pages)) as before, _open(booklet(pages)) as after:
+        old = {page.obj.objgen: index for index, page in enumerate(before.pages)}
+        new = {page.obj.objgen: index for index, page in enumerate(after.pages)}
 
         def targets(pdf: pikepdf.Pdf) -> list[tuple[str, Any]]:
             found = []
@@ -492,7 +495,7 @@ def test_bookmarks_and_destinations_move_with_their_pages() -> None:
 def test_figure_layout_box_moves_with_its_page() -> None:
     pages = 4
     sides = saddle_stitch(pages)
-    with _open(leaflet(pages)) as before, _open(booklet(pages)) as after:
+    with _open(sample_pdf(pages)) as before, _open(booklet(pages)) as after:
         old = next(e for e in _elements(before) if e.S == "/Figure")
         new = next(e for e in _elements(after) if e.S == "/Figure")
         _, dx = _offset(sides, 1)
@@ -503,7 +506,7 @@ def test_figure_layout_box_moves_with_its_page() -> None:
 def test_whole_page_destinations_fit_the_half() -> None:
     pages = 4
     sides = saddle_stitch(pages)
-    with _open(leaflet(pages)) as doc:
+    with _open(sample_pdf(pages)) as doc:
         first = doc.Root.Outlines.First
         first.Dest = pikepdf.Array([doc.pages[1].obj, pikepdf.Name.Fit])
         doc.Root.OpenAction = pikepdf.Array([doc.pages[0].obj, pikepdf.Name.FitH, 500])
@@ -516,14 +519,15 @@ def test_whole_page_destinations_fit_the_half() -> None:
         sheet, _ = _offset(sides, 0)
         opening = after.Root.OpenAction
         assert opening[0] == after.pages[sheet].obj
-        assert (opening[1], float(opening[2])) == ("/FitH", 500)
+        assert opening[1] == "/FitH"
+        assert float(opening[2]) == 500
 
 
 def _depths(page: pikepdf.Page) -> list[int]:
     """The graphics-state nesting depth after each q and Q of a page's content."""
     depths, depth = [], 0
-    for _, operator in pikepdf.parse_content_stream(page, "q Q"):
-        depth += 1 if str(operator) == "q" else -1
+    for instruction in pikepdf.parse_content_stream(page, "q Q"):
+        depth += 1 if str(instruction.operator) == "q" else -1
         depths.append(depth)
     return depths
 
@@ -540,12 +544,15 @@ def test_unbalanced_graphics_state_stays_on_its_half(
     before: list[tuple[list[int], str]], after: list[tuple[list[int], str]], tmp_path: Path
 ) -> None:
     # Page 4 is the left half of sheet side 1; page 1, drawn after it, must not move.
-    with _open(leaflet(4)) as doc:
+    with _open(sample_pdf(4)) as doc:
         page = doc.pages[3]
         content = [
-            *((operands, pikepdf.Operator(name)) for operands, name in before),
+            *(
+                pikepdf.ContentStreamInstruction(ops, pikepdf.Operator(name))
+                for ops, name in before
+            ),
             *pikepdf.parse_content_stream(page),
-            *((operands, pikepdf.Operator(name)) for operands, name in after),
+            *(pikepdf.ContentStreamInstruction(ops, pikepdf.Operator(name)) for ops, name in after),
         ]
         page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(content))
         pdf = _save(doc)
@@ -560,12 +567,9 @@ def test_unbalanced_graphics_state_stays_on_its_half(
 @pytest.mark.validators
 @pytest.mark.parametrize("name", ["leaflet", "constructs"])
 def test_pipeline_leaflets_impose(name: str, tmp_path: Path) -> None:
-    source = {
-        "leaflet": ROOT / "source" / "what-does-heroin-do-to-the-brain.md",
-        "constructs": FIXTURES / "constructs.md",
-    }[name]
+    source = {"leaflet": LEAFLET_SOURCE, "constructs": CONSTRUCTS_SOURCE}[name]
     pdf = render_one(load(source), "pdf", Context(source_date_epoch=None)).data
-    before = _write(tmp_path, "leaflet.pdf", pdf)
+    before = _write(tmp_path, f"{name}.pdf", pdf)
     path = _write(tmp_path, "booklet.pdf", impose(pdf))
     assert problems(path) == []
     findings = pdfua(path)
@@ -593,14 +597,15 @@ def _swap_fonts(pdf: bytes, index: int) -> bytes:
             {swapped.get(name, name): value for name, value in fonts.items()}
         )
         page.Resources = doc.make_indirect(resources)
-        content = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "Tf":
-                operands = [
-                    pikepdf.Name(swapped.get(str(operands[0]), str(operands[0]))),
-                    operands[1],
-                ]
-            content.append((operands, operator))
+        content: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        for instruction in pikepdf.parse_content_stream(page):
+            if str(instruction.operator) == "Tf":
+                name, size = instruction.operands[0], instruction.operands[1]
+                renamed = pikepdf.Name(swapped.get(str(name), str(name)))
+                instruction = pikepdf.ContentStreamInstruction(
+                    [renamed, size], instruction.operator
+                )
+            content.append(instruction)
         page.Contents = doc.make_stream(pikepdf.unparse_content_stream(content))
         return _save(doc)
 
@@ -613,7 +618,7 @@ def _save(doc: pikepdf.Pdf) -> bytes:
 
 def test_clashing_resource_names_are_renamed(tmp_path: Path) -> None:
     # Pages 2 and 3 share sheet side 2; page 2 now names its fonts the other way round.
-    pdf = _swap_fonts(leaflet(4), 1)
+    pdf = _swap_fonts(sample_pdf(4), 1)
     path = _write(tmp_path, "booklet.pdf", impose(pdf))
     with pikepdf.open(path) as booklet_pdf:
         fonts = set(booklet_pdf.pages[1].obj.Resources.Font.keys())
@@ -633,7 +638,7 @@ def test_order_check_sees_swapped_halves(monkeypatch: pytest.MonkeyPatch, tmp_pa
         "saddle_stitch",
         lambda pages, back_cover=False: [(right, left) for left, right in sides],
     )
-    path = _write(tmp_path, "swapped.pdf", impose(leaflet(4)))
+    path = _write(tmp_path, "swapped.pdf", impose(sample_pdf(4)))
     assert order_problems(path, sides) == [
         "sheet side 1, left half: pages [1], expected [4]",
         "sheet side 1, right half: pages [4], expected [1]",
@@ -656,8 +661,8 @@ def _duplicate_mcids(pdf: pikepdf.Pdf) -> None:
     content = list(pikepdf.parse_content_stream(page))
     mcids = _content_mcids(page)
     lowest = mcids[len(mcids) // 2]
-    for operands, operator in content:
-        properties = operands[1] if str(operator) == "BDC" else None
+    for instruction in content:
+        properties = instruction.operands[1] if str(instruction.operator) == "BDC" else None
         if (
             isinstance(properties, pikepdf.Dictionary)
             and int(properties.get("/MCID", -1)) >= lowest
@@ -692,7 +697,7 @@ def test_logical_text_sees_lost_tags(tmp_path: Path) -> None:
     with _open(booklet(4)) as pdf:
         _duplicate_mcids(pdf)
         path = _write(tmp_path, "broken.pdf", _save(pdf))
-    source = _write(tmp_path, "leaflet.pdf", leaflet(4))
+    source = _write(tmp_path, "sample.pdf", sample_pdf(4))
     assert logical_text(path) != logical_text(source)
 
 

@@ -6,11 +6,12 @@ import json
 import re
 import shutil
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
 from pipeline import incremental
@@ -22,24 +23,18 @@ from pipeline.errors import PipelineError
 from pipeline.outputs import remove_stale_temporaries
 from pipeline.plan import Job, plan, resolve_formats, shard
 
-FIXTURES = Path(__file__).parent / "fixtures"
-FAST = resolve_formats(["html", "txt", "epub"])
-
-
-def leaflet(folder: Path, name: str, title: str, body: str = "Some text.") -> Path:
-    """Write a small valid source."""
-    return write_source(folder, name, body, title)
-
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
     root = tmp_path / "source"
-    leaflet(root, "alpha", "Alpha Leaflet")
-    leaflet(root / "wales", "beta", "Beta Leaflet")
-    leaflet(root / "wales" / "north", "gamma", "Gamma Leaflet", "![A stripe](stripes.png)")
+    write_source(root, "alpha", "Some text.", title="Alpha Leaflet")
+    write_source(root / "wales", "beta", "Some text.", title="Beta Leaflet")
+    write_source(
+        root / "wales" / "north", "gamma", "![A stripe](stripes.png)", title="Gamma Leaflet"
+    )
     shutil.copy(FIXTURES / "stripes.png", root / "wales" / "north" / "stripes.png")
     (root / ".drafts").mkdir()
-    leaflet(root / ".drafts", "hidden", "Hidden Draft")
+    write_source(root / ".drafts", "hidden", "Some text.", title="Hidden Draft")
     return root
 
 
@@ -69,7 +64,7 @@ def test_plan_finds_sources_recursively_and_keeps_folders(catalogue: Path) -> No
 
 def test_outputs_keep_the_folder_structure(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    report = build(plan([], catalogue), FAST, out, context())
+    report = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert not report.failed
     assert (out / "wales" / "north" / "gamma.html").is_file()
     assert (out / "alpha.epub").is_file()
@@ -81,8 +76,8 @@ def test_a_file_inside_the_source_folder_keeps_its_place(catalogue: Path) -> Non
 
 
 def test_two_sources_writing_the_same_file_is_an_error(tmp_path: Path) -> None:
-    one = leaflet(tmp_path / "a", "same", "One")
-    two = leaflet(tmp_path / "b", "same", "Two")
+    one = write_source(tmp_path / "a", "same", "Some text.", title="One")
+    two = write_source(tmp_path / "b", "same", "Some text.", title="Two")
     with pytest.raises(PipelineError) as info:
         plan([one, two], tmp_path / "source")
     assert info.value.diagnostic.code == "usage.duplicate-output"
@@ -114,9 +109,9 @@ def test_shard_option_builds_one_slice(
 
 def test_nothing_changed_renders_nothing(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     before = mtimes(out)
-    again = build(plan([], catalogue), FAST, out, context())
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert again.outputs == []
     assert len(again.skipped) == 3
     assert mtimes(out) == before
@@ -124,20 +119,20 @@ def test_nothing_changed_renders_nothing(catalogue: Path, tmp_path: Path) -> Non
 
 def test_only_what_changed_is_rebuilt(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     beta = catalogue / "wales" / "beta.md"
     beta.write_text(beta.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
-    again = build(plan([], catalogue), FAST, out, context())
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert {o.source for o in again.outputs} == {beta}
     assert len(again.skipped) == 2
 
 
 def test_a_changed_image_rebuilds_its_document(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     image = catalogue / "wales" / "north" / "stripes.png"
     image.write_bytes(image.read_bytes() + b"\0")
-    again = build(plan([], catalogue), FAST, out, context())
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert {o.source.name for o in again.outputs} == {"gamma.md"}
 
 
@@ -145,10 +140,12 @@ def test_a_changed_style_rebuilds_everything(catalogue: Path, tmp_path: Path) ->
     styles = tmp_path / "styles"
     shutil.copytree(STYLES_DIR, styles)
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, Context(styles=styles, source_date_epoch=None))
+    build(plan([], catalogue), SCREEN_EDITIONS, out, Context(styles=styles, source_date_epoch=None))
     with (styles / "screen.css").open("a", encoding="utf-8") as css:
         css.write("\n/* changed */\n")
-    again = build(plan([], catalogue), FAST, out, Context(styles=styles, source_date_epoch=None))
+    again = build(
+        plan([], catalogue), SCREEN_EDITIONS, out, Context(styles=styles, source_date_epoch=None)
+    )
     assert len({o.source for o in again.outputs}) == 3
 
 
@@ -156,7 +153,11 @@ def test_every_runtime_requirement_is_a_tool_whose_version_counts() -> None:
     """Upgrading any package the pipeline runs on rebuilds: each is in the fingerprint."""
     with (ROOT / "pyproject.toml").open("rb") as stream:
         declared = tomllib.load(stream)["project"]["dependencies"]
-    names = {re.match(r"[A-Za-z0-9._-]+", requirement)[0] for requirement in declared}  # type: ignore[index]
+    names: set[str] = set()
+    for requirement in declared:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        assert name is not None, requirement
+        names.add(name[0])
     assert names == set(incremental.tools())
     # The test tools are not among them: a new pytest rebuilds nothing.
     assert "pytest" not in incremental.tools()
@@ -166,34 +167,40 @@ def test_a_new_tool_version_rebuilds(
     catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
-    real = incremental.metadata.version
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    real = metadata.version
 
     def upgraded(name: str) -> str:
         return "99.0" if name == "nh3" else real(name)
 
-    monkeypatch.setattr(incremental.metadata, "version", upgraded)
-    again = build(plan([], catalogue), FAST, out, context())
+    monkeypatch.setattr(metadata, "version", upgraded)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert len({o.source for o in again.outputs}) == 3
 
 
 def test_options_and_deleted_outputs_rebuild(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     (out / "alpha.html").unlink()
-    again = build(plan([], catalogue), FAST, out, context())
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert {o.source.name for o in again.outputs} == {"alpha.md"}
-    epoch = build(plan([], catalogue), FAST, out, Context(source_date_epoch=1_700_000_000))
+    epoch = build(
+        plan([], catalogue), SCREEN_EDITIONS, out, Context(source_date_epoch=1_700_000_000)
+    )
     assert len({o.source for o in epoch.outputs}) == 3
     forced = build(
-        plan([], catalogue), FAST, out, Context(source_date_epoch=1_700_000_000), force=True
+        plan([], catalogue),
+        SCREEN_EDITIONS,
+        out,
+        Context(source_date_epoch=1_700_000_000),
+        force=True,
     )
     assert len({o.source for o in forced.outputs}) == 3
 
 
 def test_manifest_records_dependencies(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(plan([], catalogue), FAST, out, context())
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     manifest = json.loads((out / ".clearleaf" / "manifest.json").read_text(encoding="utf-8"))
     gamma = next(v for k, v in manifest["sources"].items() if k.endswith("gamma.md"))
     assert any(path.endswith("stripes.png") for path in gamma["dependencies"])
@@ -297,19 +304,19 @@ def test_a_review_date_passing_makes_a_source_out_of_date(
     """Its checks run again and say so; afterwards it is up to date again."""
     import datetime as dt
 
-    from pipeline import incremental
     from pipeline.a11y import CHECKS, quality
 
-    assert incremental.REVIEW_DUE in CHECKS
-    source = leaflet(tmp_path / "source", "alpha", "Alpha Leaflet")  # next_review 2030-01-15
+    assert quality.REVIEW_DUE in CHECKS
+    # Its front matter says next_review: 2030-01-15.
+    source = write_source(tmp_path / "source", "alpha", "Some text.", title="Alpha Leaflet")
     out = tmp_path / "build"
 
     def build_on(day: dt.date) -> tuple[list[Path], list[str]]:
         monkeypatch.setattr(quality, "today", lambda: day)
-        report = build([source], FAST, out, context())
+        report = build([source], SCREEN_EDITIONS, out, context())
         return report.skipped, [d.code for d in report.diagnostics]
 
     assert build_on(dt.date(2029, 1, 1)) == ([], [])
     assert build_on(dt.date(2029, 6, 1)) == ([source], [])
-    assert build_on(dt.date(2030, 2, 1)) == ([], [incremental.REVIEW_DUE])
-    assert build_on(dt.date(2030, 3, 1)) == ([source], [incremental.REVIEW_DUE])
+    assert build_on(dt.date(2030, 2, 1)) == ([], [quality.REVIEW_DUE])
+    assert build_on(dt.date(2030, 3, 1)) == ([source], [quality.REVIEW_DUE])

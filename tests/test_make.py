@@ -65,3 +65,18 @@ def test_make_all_builds_every_format(tmp_path: Path) -> None:
     built = {path.name for path in (tmp_path / "build").iterdir() if path.is_file()}
     assert built == expected
     assert all((tmp_path / "build" / name).stat().st_size > 0 for name in expected)
+
+
+def test_every_edition_is_a_make_target() -> None:
+    """`make html`, `make large-print` ...: the Makefile's targets come from the registry."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
+    result = subprocess.run(
+        ["make", "-s", "help", "SETUP="], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if "EDITION" in line]
+    assert line.split(":", 1)[1].split() == list(EDITIONS)
+    dry = subprocess.run(
+        ["make", "-n", "large-print", "SETUP="], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert "--format large-print" in dry.stdout, dry.stdout + dry.stderr

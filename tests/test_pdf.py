@@ -6,14 +6,14 @@ import io
 import itertools
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import Built
-from helpers import pdf_pages_text, source_headings
+from helpers import is_pdf_true, pdf_pages_text, source_headings
 
 A5 = (419.53, 595.28)  # points: 148 mm x 210 mm
 PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}part"
@@ -49,7 +49,7 @@ def check_page_size(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
 def check_tagged(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
     problems = []
     mark_info = pdf.Root.get("/MarkInfo")
-    if mark_info is None or mark_info.get("/Marked") is not True:
+    if mark_info is None or not is_pdf_true(mark_info, "/Marked"):
         problems.append("tagged: /MarkInfo /Marked is not true")
     if "/StructTreeRoot" not in pdf.Root:
         problems.append("tagged: no /StructTreeRoot")
@@ -63,7 +63,7 @@ def check_lang(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
 
 def check_display_doc_title(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
     preferences = pdf.Root.get("/ViewerPreferences")
-    if preferences is None or preferences.get("/DisplayDocTitle") is not True:
+    if preferences is None or not is_pdf_true(preferences, "/DisplayDocTitle"):
         return ["display-title: /ViewerPreferences /DisplayDocTitle is not true"]
     return []
 
@@ -99,11 +99,11 @@ def check_outline(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
     )
 
 
-def fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+def fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Every font used on any page, in page resources and form XObjects, each once."""
     seen: set[tuple[int, int]] = set()
 
-    def from_resources(resources: pikepdf.Dictionary | None) -> Iterator[pikepdf.Dictionary]:
+    def from_resources(resources: pikepdf.Object | None) -> Iterator[pikepdf.Object]:
         if resources is None:
             return
         for font in resources.get("/Font", {}).values():
@@ -131,7 +131,7 @@ def check_fonts(pdf: pikepdf.Pdf, want: Expect) -> list[str]:
             continue
         descendants = font.get("/DescendantFonts")
         described = descendants[0] if descendants is not None else font
-        descriptor = described.get("/FontDescriptor", {})
+        descriptor = described.get("/FontDescriptor", pikepdf.Dictionary())
         if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
             problems.append(f"fonts: {name} is not embedded")
         if not PROJECT_FONT.match(name):
@@ -216,7 +216,7 @@ def _mutated(data: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
     return out.getvalue()
 
 
-def _first_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+def _first_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
     return next(fonts(pdf))
 
 
@@ -400,18 +400,24 @@ def _multiply(a: Matrix, b: Matrix) -> Matrix:
     )
 
 
+def _matrix(operands: Iterable[pikepdf.Object]) -> Matrix:
+    """The matrix a ``cm`` or ``Tm`` operator's six operands give."""
+    a, b, c, d, e, f = (float(value) for value in operands)
+    return (a, b, c, d, e, f)
+
+
 def text_runs(page: pikepdf.Page) -> Iterator[tuple[float, list[str]]]:
     """Each text-showing operator's baseline height (pt from the bottom) and marked-content tags."""
     ctm, saved, tags = _IDENTITY, [], []
     text_matrix = line_matrix = _IDENTITY
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, op = instruction.operands, str(instruction.operator)
         if op == "q":
             saved.append(ctm)
         elif op == "Q":
             ctm = saved.pop()
         elif op == "cm":
-            ctm = _multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+            ctm = _multiply(_matrix(operands), ctm)
         elif op in ("BMC", "BDC"):
             tags.append(str(operands[0]))
         elif op == "EMC":
@@ -419,7 +425,7 @@ def text_runs(page: pikepdf.Page) -> Iterator[tuple[float, list[str]]]:
         elif op == "BT":
             text_matrix = line_matrix = _IDENTITY
         elif op == "Tm":
-            text_matrix = line_matrix = tuple(float(v) for v in operands)  # type: ignore[assignment]
+            text_matrix = line_matrix = _matrix(operands)
         elif op in ("Td", "TD"):
             shift = (1.0, 0.0, 0.0, 1.0, float(operands[0]), float(operands[1]))
             text_matrix = line_matrix = _multiply(shift, line_matrix)

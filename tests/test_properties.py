@@ -18,19 +18,16 @@ import zipfile
 from pathlib import Path
 
 import lxml.html
-from conftest import FIXTURES
-from helpers import front_matter
+from conftest import FIXTURES, SCREEN_EDITIONS
+from helpers import front_matter, text_content, xpath_elements
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from wellformed import html_problems, xhtml_problems
 
 from pipeline import build as builder
-from pipeline import plan
 from pipeline.context import Context
 from pipeline.errors import PipelineError
 from pipeline.report import Report
-
-FORMATS = plan.resolve_formats(["html", "epub", "txt"])
 
 FRONT_MATTER = front_matter(
     "Generated Document", description="A document written by the property-based tests."
@@ -175,7 +172,7 @@ def _build(tmp_path: Path, body: str) -> tuple[Report, Path]:
     source.write_text(FRONT_MATTER + body, encoding="utf-8")
     out = folder / "out"
     context = Context(source_date_epoch=None)
-    report = builder.build([source], FORMATS, out, context, jobs=1, force=True)
+    report = builder.build([source], SCREEN_EDITIONS, out, context, jobs=1, force=True)
     return report, out
 
 
@@ -203,7 +200,7 @@ def test_generated_documents_build_whole_and_well_formed(
     assert not report.failed, [str(d) for d in report.diagnostics]
     html = (out / "generated.html").read_bytes()
     assert html_problems(html) == []
-    main = lxml.html.fromstring(html).xpath("//main")[0].text_content()
+    main = text_content(xpath_elements(lxml.html.fromstring(html), "//main")[0])
     assert [w for w in words if w not in main] == []
     epub = (out / "generated.epub").read_bytes()
     assert xhtml_problems(epub) == []

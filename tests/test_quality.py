@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import Writer
+from conftest import LEAFLET_SOURCE, Writer
 from test_metadata import GOOD, assert_diagnostic, load_error
 
 from pipeline.a11y import quality, run_checks
@@ -177,8 +177,7 @@ def test_review_due_is_an_error_under_strict(
 
 
 def test_leaflet_gets_the_honest_warnings() -> None:
-    leaflet = Path(__file__).parents[1] / "source" / "what-does-heroin-do-to-the-brain.md"
-    assert codes(leaflet) == [
+    assert codes(LEAFLET_SOURCE) == [
         "meta.missing-contact",
         "meta.missing-feedback",
         "meta.missing-sources",

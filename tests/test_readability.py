@@ -131,7 +131,7 @@ KNOWN = {
 }
 
 
-def write(tmp_path: Path, body: str, *, lang: str = "en-GB", extra: str = "") -> Path:
+def write_body(tmp_path: Path, body: str, *, lang: str = "en-GB", extra: str = "") -> Path:
     """A source with a complete front matter (no meta.* warnings) and ``body``."""
     path = tmp_path / "leaflet.md"
     path.write_text(front_matter(lang=lang, extra=extra) + body, encoding="utf-8")
@@ -146,7 +146,7 @@ def measured(document: Document) -> readability.Readability:
 
 
 @pytest.fixture(scope="module")
-def leaflet() -> Document:
+def leaflet_document() -> Document:
     """The canonical leaflet, loaded once."""
     return load(LEAFLET_SOURCE)
 
@@ -175,7 +175,7 @@ def test_words_keep_hyphens_apostrophes_and_decimals() -> None:
 
 
 def test_formulas_on_a_hand_counted_text(tmp_path: Path) -> None:
-    result = measured(load(write(tmp_path, HAND_COUNTED)))
+    result = measured(load(write_body(tmp_path, HAND_COUNTED)))
     assert (result.words, result.sentences, result.syllables, result.polysyllables) == (
         11,
         2,
@@ -236,7 +236,7 @@ def test_pandoc_abbreviations_and_list_items_without_full_stops(tmp_path: Path) 
         "- a list of questions\n"
         "- someone to help you\n"
     )
-    result = measured(load(write(tmp_path, body)))
+    result = measured(load(write_body(tmp_path, body)))
     # One sentence, the lead-in, and each of the three items.
     assert result.sentences == 5
 
@@ -273,7 +273,7 @@ Say [Bore da]{lang=cy} to greet.
     (tmp_path / "stripes.png").write_bytes(
         (Path(__file__).parent / "fixtures" / "stripes.png").read_bytes()
     )
-    document = load(write(tmp_path, body))
+    document = load(write_body(tmp_path, body))
     assert readability.prose(document.blocks) == [
         "A paragraph. It has an image inside.",
         "A quotation.",
@@ -301,7 +301,7 @@ def test_sentences_are_found_on_their_lines(tmp_path: Path) -> None:
         "\n"
         "[^n]: Notes are at the end.\n"  # body line 10
     )
-    document = load(write(tmp_path, body))
+    document = load(write_body(tmp_path, body))
     top = document.text.split("\n").index("First we **strongly** advise rest. Call")
     found = [(s.text, s.line - top, s.column) for s in readability.sentences_of(document)]
     assert found == [
@@ -317,9 +317,9 @@ def test_sentences_are_found_on_their_lines(tmp_path: Path) -> None:
 # -- the leaflet -----------------------------------------------------------------
 
 
-def test_leaflet_reads_above_its_target(leaflet: Document) -> None:
-    result = measured(leaflet)
-    assert leaflet.meta.reading_age_target == 11
+def test_leaflet_reads_above_its_target(leaflet_document: Document) -> None:
+    result = measured(leaflet_document)
+    assert leaflet_document.meta.reading_age_target == 11
     assert result.above(11)
     assert result.reading_age > 11
     assert result.flesch_kincaid_reading_age > 11
@@ -328,14 +328,14 @@ def test_leaflet_reads_above_its_target(leaflet: Document) -> None:
     assert result.flesch_reading_ease < 60  # harder than plain English
 
 
-def test_leaflet_hardest_sentences_point_at_their_lines(leaflet: Document) -> None:
-    result = measured(leaflet)
+def test_leaflet_hardest_sentences_point_at_their_lines(leaflet_document: Document) -> None:
+    result = measured(leaflet_document)
     assert len(result.hardest) == readability.HARDEST
     scores = [sentence.score for sentence in result.hardest]
     assert scores == sorted(scores, reverse=True)
-    everything = readability.sentences_of(leaflet)
+    everything = readability.sentences_of(leaflet_document)
     assert min(scores) >= max(s.score for s in everything if s not in result.hardest)
-    lines = leaflet.text.split("\n")
+    lines = leaflet_document.text.split("\n")
     for sentence in result.hardest:
         line = lines[sentence.line - 1]
         first = words_of(sentence.text)[:4]
@@ -344,10 +344,10 @@ def test_leaflet_hardest_sentences_point_at_their_lines(leaflet: Document) -> No
         assert sentence.score == sentence.words + 2 * sentence.polysyllables
 
 
-def test_leaflet_gets_the_warning_at_its_hardest_sentence(leaflet: Document) -> None:
-    found = [d for d in run_checks(leaflet) if d.code == CODE]
+def test_leaflet_gets_the_warning_at_its_hardest_sentence(leaflet_document: Document) -> None:
+    found = [d for d in run_checks(leaflet_document) if d.code == CODE]
     assert len(found) == 1
-    hardest = measured(leaflet).hardest[0]
+    hardest = measured(leaflet_document).hardest[0]
     assert (found[0].location.line, found[0].location.column) == (hardest.line, hardest.column)
     assert found[0].severity is Severity.WARNING
     assert re.fullmatch(
@@ -366,7 +366,7 @@ def _report(document: Document) -> list[str]:
 
 
 def test_short_text_is_noted_as_unstable(tmp_path: Path) -> None:
-    document = load(write(tmp_path, HAND_COUNTED))
+    document = load(write_body(tmp_path, HAND_COUNTED))
     lines = _report(document)
     assert any(line.startswith("note: only 2 sentence(s);") for line in lines)
     # Too few sentences for a stable figure: reported, not checked against the target.
@@ -376,7 +376,7 @@ def test_short_text_is_noted_as_unstable(tmp_path: Path) -> None:
 
 
 def test_not_english_is_not_measured(tmp_path: Path) -> None:
-    document = load(write(tmp_path, "Mae hwn yn destun Cymraeg hir iawn.\n", lang="cy"))
+    document = load(write_body(tmp_path, "Mae hwn yn destun Cymraeg hir iawn.\n", lang="cy"))
     assert readability.measure(document) is None
     assert _report(document) == [
         "readability formulas are calibrated for English; not computed for cy"
@@ -386,24 +386,24 @@ def test_not_english_is_not_measured(tmp_path: Path) -> None:
 
 def test_simple_text_passes(tmp_path: Path) -> None:
     body = "Take one pill a day. Drink lots of water. Rest when you can.\n"
-    document = load(write(tmp_path, body))
+    document = load(write_body(tmp_path, body))
     assert measured(document).reading_age <= 11
     assert not [d for d in run_checks(document) if d.code == CODE]
     assert "(target 11: not compared: too few sentences)" in "\n".join(_report(document))
-    many = load(write(tmp_path, body * 11))
+    many = load(write_body(tmp_path, body * 11))
     assert "(target 11: met)" in "\n".join(_report(many))
 
 
 def test_no_prose(tmp_path: Path) -> None:
-    document = load(write(tmp_path, "## Only a heading\n"))
+    document = load(write_body(tmp_path, "## Only a heading\n"))
     assert readability.measure(document) is None
     assert _report(document) == ["no prose to measure"]
 
 
 def test_target_comes_from_the_front_matter(tmp_path: Path) -> None:
-    default = load(write(tmp_path, HARD_LONG))
+    default = load(write_body(tmp_path, HARD_LONG))
     assert [d.code for d in run_checks(default)] == [CODE]
-    relaxed = load(write(tmp_path, HARD_LONG, extra="reading_age_target: 25\n"))
+    relaxed = load(write_body(tmp_path, HARD_LONG, extra="reading_age_target: 25\n"))
     assert relaxed.meta.reading_age_target == 25
     assert measured(relaxed).reading_age <= 25
     assert run_checks(relaxed) == []
@@ -413,13 +413,13 @@ def test_registered_as_a_warning() -> None:
     assert CHECKS[CODE].severity is Severity.WARNING
 
 
-def test_needs_no_network(monkeypatch: pytest.MonkeyPatch, leaflet: Document) -> None:
+def test_needs_no_network(monkeypatch: pytest.MonkeyPatch, leaflet_document: Document) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("readability tried to open a network connection")
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    assert readability.measure(leaflet) is not None
+    assert readability.measure(leaflet_document) is not None
 
 
 # -- the command line ------------------------------------------------------------
@@ -451,7 +451,7 @@ def test_check_quiet_leaves_the_report_out() -> None:
 
 
 def test_check_strict_fails_on_the_reading_age(tmp_path: Path) -> None:
-    path = str(write(tmp_path, HARD_LONG))
+    path = str(write_body(tmp_path, HARD_LONG))
     runner = CliRunner()
     assert runner.invoke(cli, ["check", path]).exit_code == 0
     result = runner.invoke(cli, ["check", "--strict", path])
@@ -460,13 +460,13 @@ def test_check_strict_fails_on_the_reading_age(tmp_path: Path) -> None:
     assert len(findings) == 1
     assert f" warning {CODE}: " in findings[0]
     # The leaflet too, whatever else it is warned about.
-    leaflet = runner.invoke(cli, ["check", "--strict", str(LEAFLET_SOURCE)])
-    assert leaflet.exit_code == 1
-    assert f" warning {CODE}: " in leaflet.stdout
+    leaflet_check = runner.invoke(cli, ["check", "--strict", str(LEAFLET_SOURCE)])
+    assert leaflet_check.exit_code == 1
+    assert f" warning {CODE}: " in leaflet_check.stdout
 
 
 def test_check_reports_a_document_that_is_not_english(tmp_path: Path) -> None:
-    path = write(tmp_path, "Mae hwn yn destun Cymraeg.\n", lang="cy")
+    path = write_body(tmp_path, "Mae hwn yn destun Cymraeg.\n", lang="cy")
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 0, result.output
     assert "  readability formulas are calibrated for English; not computed for cy\n" in (

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import LEAFLET_SOURCE
 
 from pipeline.cli import cli
 
-ROOT = Path(__file__).parents[1]
-LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
 BAD = """\
 ---
 title: Broken
@@ -27,7 +26,7 @@ Text.
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def build_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("report")
     bad = folder / "bad.md"
     bad.write_text(BAD, encoding="utf-8")
@@ -36,7 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         cli,
         [
             "build",
-            str(LEAFLET),
+            str(LEAFLET_SOURCE),
             str(bad),
             "-f",
             "txt",
@@ -53,40 +52,42 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return data
 
 
-def test_summary_and_exit_code(built: dict[str, object]) -> None:
-    summary = built["summary"]
+def test_summary_and_exit_code(build_report: dict[str, object]) -> None:
+    summary = build_report["summary"]
     assert isinstance(summary, dict)
     assert summary["documents"] == 2
     assert summary["failed"] == 1
     assert summary["exit_code"] == 2
     assert summary["outputs"] == 2
-    assert built["command"] == "build" and built["schema"] == 1
+    assert build_report["command"] == "build" and build_report["schema"] == 1
 
 
 def test_documents_in_order_with_outputs_diagnostics_readability_timings(
-    built: dict[str, object],
+    build_report: dict[str, object],
 ) -> None:
-    documents = built["documents"]
+    documents = build_report["documents"]
     assert isinstance(documents, list)
-    leaflet, bad = documents
-    assert leaflet["status"] == "built"
-    assert [o["format"] for o in leaflet["outputs"]] == ["html", "txt"]
-    assert all(o["bytes"] > 0 and o["seconds"] >= 0 for o in leaflet["outputs"])
-    codes = [d["code"] for d in leaflet["diagnostics"]]
+    leaflet_entry, bad_entry = documents
+    assert leaflet_entry["status"] == "built"
+    assert [o["format"] for o in leaflet_entry["outputs"]] == ["html", "txt"]
+    assert all(o["bytes"] > 0 and o["seconds"] >= 0 for o in leaflet_entry["outputs"])
+    codes = [d["code"] for d in leaflet_entry["diagnostics"]]
     assert "readability.reading-age" in codes and "meta.missing-sources" in codes
-    figures = leaflet["readability"]
+    figures = leaflet_entry["readability"]
     assert figures["reading_age"] > 11 and figures["above_target"] is True
     assert figures["sentences"] >= 30 and len(figures["hardest"]) == 10
-    assert {"read", "check", "write"} <= set(leaflet["seconds"])
-    assert bad["status"] == "invalid"
-    assert bad["outputs"] == [] and bad["readability"] is None
-    (diagnostic,) = bad["diagnostics"]
+    assert {"read", "check", "write"} <= set(leaflet_entry["seconds"])
+    assert bad_entry["status"] == "invalid"
+    assert bad_entry["outputs"] == [] and bad_entry["readability"] is None
+    (diagnostic,) = bad_entry["diagnostics"]
     assert diagnostic["code"] == "meta.unknown-key" and diagnostic["line"] == 7
 
 
 def test_check_writes_a_report_too(tmp_path: Path) -> None:
     report = tmp_path / "check.json"
-    result = CliRunner().invoke(cli, ["check", "--quiet", str(LEAFLET), "--report", str(report)])
+    result = CliRunner().invoke(
+        cli, ["check", "--quiet", str(LEAFLET_SOURCE), "--report", str(report)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["command"] == "check"
@@ -96,6 +97,8 @@ def test_check_writes_a_report_too(tmp_path: Path) -> None:
 
 def test_strict_report_exit_code(tmp_path: Path) -> None:
     report = tmp_path / "strict.json"
-    result = CliRunner().invoke(cli, ["check", "--strict", str(LEAFLET), "--report", str(report)])
+    result = CliRunner().invoke(
+        cli, ["check", "--strict", str(LEAFLET_SOURCE), "--report", str(report)]
+    )
     assert result.exit_code == 1
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["exit_code"] == 1

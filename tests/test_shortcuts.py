@@ -26,10 +26,6 @@ from pipeline.plan import resolve_formats
 BODY = "## What to do\n\n- Ask your *pharmacist*.\n- Read the [guide](https://example.org).\n"
 
 
-def write(folder: Path, name: str, body: str = BODY, title: str = "A Test Leaflet") -> Path:
-    return write_source(folder, name, body, title)
-
-
 # -- early HTML -------------------------------------------------------------------
 
 
@@ -40,7 +36,7 @@ def early_for_all(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_early_html_is_the_html_of_the_ast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = write(tmp_path, "plain")
+    source = write_source(tmp_path, "plain", BODY)
     expected = document_module.load(source).body_html
 
     def no_second_run(*args: Any) -> str:
@@ -54,7 +50,7 @@ def test_early_html_is_not_used_when_loading_changed_the_ast(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A comment for editors: pandoc's HTML from the Markdown would keep it.
-    source = write(tmp_path, "commented", BODY + "\n<!-- check with the pharmacy team -->\n")
+    source = write_source(tmp_path, "commented", BODY + "\n<!-- check with the pharmacy team -->\n")
     expected = document_module.load(source).body_html
     assert "check with" not in expected
     calls: list[int] = []
@@ -70,15 +66,15 @@ def test_early_html_is_not_used_when_loading_changed_the_ast(
 
 
 def test_a_document_for_a_worker_leaves_the_early_html_behind(tmp_path: Path) -> None:
-    loaded = document_module.load(write(tmp_path, "plain"), html=True)
+    loaded = document_module.load(write_source(tmp_path, "plain", BODY), html=True)
     assert loaded.early_html is not None
     assert loaded.__getstate__()["early_html"] is None
 
 
 def test_a_short_body_waits_for_the_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(document_module, "EARLY_HTML_BYTES", 64 * 1024)
-    assert document_module.load(write(tmp_path, "plain"), html=True).early_html is None
-    long = write(tmp_path, "long", BODY * 2000)
+    assert document_module.load(write_source(tmp_path, "plain", BODY), html=True).early_html is None
+    long = write_source(tmp_path, "long", BODY * 2000)
     assert document_module.load(long, html=True).early_html is not None
 
 
@@ -88,8 +84,8 @@ def test_a_short_body_waits_for_the_parse(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_document_failing_its_checks_writes_nothing_though_its_pages_were_started(
     tmp_path: Path,
 ) -> None:
-    good = write(tmp_path / "source", "good")
-    bad = write(tmp_path / "source", "bad", "![](stripes.png)\n", title="A Bad Leaflet")
+    good = write_source(tmp_path / "source", "good", BODY)
+    bad = write_source(tmp_path / "source", "bad", "![](stripes.png)\n", title="A Bad Leaflet")
     (tmp_path / "source" / "stripes.png").write_bytes(
         (Path(__file__).parent / "fixtures" / "stripes.png").read_bytes()
     )
@@ -124,7 +120,7 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
 def test_one_document_gets_one_worker_for_its_pages(
     tmp_path: Path, pools: list[tuple[int, bool]]
 ) -> None:
-    source = write(tmp_path, "one")
+    source = write_source(tmp_path, "one", BODY)
     formats = resolve_formats(["html", "pdf", "txt"])
     build([source], formats, tmp_path / "out", Context(source_date_epoch=None), jobs=4)
     assert pools == [(1, True)]
@@ -137,7 +133,7 @@ def test_one_document_gets_one_worker_for_its_pages(
 def test_without_pages_the_workers_take_everything_and_skip_weasyprint(
     tmp_path: Path, pools: list[tuple[int, bool]]
 ) -> None:
-    sources = [write(tmp_path, name) for name in ("one", "two", "three")]
+    sources = [write_source(tmp_path, name, BODY) for name in ("one", "two", "three")]
     build(
         sources,
         resolve_formats(["html", "txt"]),

@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from conftest import LEAFLET_SOURCE, ROOT, Built
-from helpers import missing_in_order, words
+from helpers import missing_in_order, text_content, words, xpath_elements, xpath_string
 
 # CI runs in a fresh clone with shared/ beside it; locally shared/ is beside the work tree too.
 SEED = ROOT.parent / "shared" / "seed" / "what-does-heroin-do-to-the-brain.txt"
@@ -35,8 +35,8 @@ def txt_body_words(text: str) -> list[str]:
 def html_main_words(html: bytes) -> list[str]:
     """The words of the web page's <main> element."""
     tree = lxml.html.fromstring(html)
-    (main,) = tree.xpath("//main")
-    return words(main.text_content())
+    (main,) = xpath_elements(tree, "//main")
+    return words(text_content(main))
 
 
 def test_missing_in_order_rejects_dropped_and_reordered_words() -> None:
@@ -64,8 +64,8 @@ def test_every_seed_word_in_html(seed: tuple[str, str, list[str]], leaflet: Buil
     organisation, title, body = seed
     html = leaflet.read("html")
     tree = lxml.html.fromstring(html)
-    assert tree.xpath("string(//h1)").strip() == title
-    assert tree.xpath("string(//header//*[@class='organisation'])").strip() == organisation
+    assert xpath_string(tree, "string(//h1)").strip() == title
+    assert xpath_string(tree, "string(//header//*[@class='organisation'])").strip() == organisation
     assert missing_in_order(body, html_main_words(html)) == []
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import lxml.html
 import pikepdf
 import pytest
-from helpers import front_matter
+from conftest import SCREEN_EDITIONS
+from helpers import front_matter, text_content, xpath_elements, xpath_strings
 from lxml import etree
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTTextLine
@@ -38,7 +39,6 @@ from pipeline.errors import Severity
 from pipeline.report import Report
 
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
-FAST = plan.resolve_formats(["html", "epub", "txt"])
 
 #: For each source, text every edition must keep exactly as written.
 KEPT = {
@@ -88,7 +88,7 @@ KEPT = {
 MORE_SCRIPTS = "Sinhala Malayalam Telugu Kannada Oriya Georgian Armenian Khmer Lao Myanmar"
 
 
-def build(source: Path, out: Path, formats: list[Edition] = FAST) -> Report:
+def build(source: Path, out: Path, formats: list[Edition] = SCREEN_EDITIONS) -> Report:
     """Build ``source`` in this process and insist that it built."""
     report = builder.build(
         [source], formats, out, Context(source_date_epoch=None), jobs=1, force=True
@@ -103,7 +103,7 @@ def editions(out: Path, stem: str) -> dict[str, str]:
     with zipfile.ZipFile(out / f"{stem}.epub") as archive:
         content = archive.read("EPUB/content.xhtml").decode("utf-8")
     return {
-        "html": lxml.html.fromstring(html).xpath("//main")[0].text_content(),
+        "html": text_content(xpath_elements(lxml.html.fromstring(html), "//main")[0]),
         "epub": content,
         "txt": (out / f"{stem}.txt").read_text(encoding="utf-8"),
     }
@@ -136,7 +136,7 @@ def test_right_to_left_passages_keep_their_direction(tmp_path: Path) -> None:
     """In an English document the passages are right to left, the page is not."""
     build(UNUSUAL / "right-to-left.md", tmp_path)
     tree = lxml.html.fromstring((tmp_path / "right-to-left.html").read_bytes())
-    marked = {(e.get("lang"), e.get("dir")) for e in tree.xpath("//main//*[@dir]")}
+    marked = {(e.get("lang"), e.get("dir")) for e in xpath_elements(tree, "//main//*[@dir]")}
     assert {("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl")} <= marked
     assert tree.get("dir") is None
     assert epub_directions(tmp_path / "right-to-left.epub") == {
@@ -149,7 +149,7 @@ def test_right_to_left_passages_keep_their_direction(tmp_path: Path) -> None:
 
 # -- right-to-left documents ------------------------------------------------------
 
-OPF = "{http://www.idpf.org/2007/opf}"
+OPF_PREFIX = "{http://www.idpf.org/2007/opf}"
 RIGHT_TO_LEFT = ["arabic.md", "hebrew.md"]
 
 
@@ -160,7 +160,7 @@ def epub_directions(epub: Path) -> dict[str, str | None]:
             name: etree.fromstring(archive.read(name)).get("dir")
             for name in ("EPUB/content.xhtml", "EPUB/about.xhtml", "EPUB/nav.xhtml")
         }
-        spine = etree.fromstring(archive.read("EPUB/content.opf")).find(f"{OPF}spine")
+        spine = etree.fromstring(archive.read("EPUB/content.opf")).find(f"{OPF_PREFIX}spine")
     assert spine is not None
     found["spine"] = spine.get("page-progression-direction")
     return found
@@ -173,7 +173,7 @@ def test_right_to_left_document_is_right_to_left_on_screen(name: str, tmp_path: 
     page = lxml.html.fromstring((tmp_path / f"{stem}.html").read_bytes())
     assert page.get("dir") == "rtl"
     # The template's own words are English and run left to right (WCAG 3.1.2).
-    english = page.xpath("//*[@lang='en' or starts-with(@lang, 'en-')]")
+    english = xpath_elements(page, "//*[@lang='en' or starts-with(@lang, 'en-')]")
     assert {e.get("id") or e.get("class") for e in english} >= {"toc-heading", "skip-link"}
     assert [e.get("dir") for e in english] == ["ltr"] * len(english)
     assert epub_directions(tmp_path / f"{stem}.epub") == {
@@ -187,7 +187,7 @@ def test_right_to_left_document_is_right_to_left_on_screen(name: str, tmp_path: 
         about = lxml.html.fromstring(archive.read("EPUB/about.xhtml"))
     assert [(h.get("lang"), h.get("dir")) for h in nav.iter("{*}h1")] == [("en", "ltr")]
     # The title inside "About this e-book" is the document's, not English.
-    title = about.xpath("//*[local-name()='b']")[0]
+    title = xpath_elements(about, "//*[local-name()='b']")[0]
     assert (title.get("dir"), title.text) == ("rtl", load_title(UNUSUAL / name))
 
 
@@ -314,7 +314,10 @@ def test_every_script_prints_with_a_font_that_has_it(
     boxes = {
         str(r.args[0])
         for r in caplog.records
-        if r.name == "weasyprint" and str(r.msg).startswith(".notdef") and r.args
+        if r.name == "weasyprint"
+        and str(r.msg).startswith(".notdef")
+        and isinstance(r.args, tuple)
+        and r.args
     }
     assert boxes == unprintable
     found = {
@@ -444,7 +447,7 @@ def test_an_empty_box_the_check_did_not_foresee_is_reported_by_the_renderer(
 
 def font_faces(html: bytes) -> list[str]:
     """The font families of the page's ``@font-face`` rules, in order."""
-    css = "".join(lxml.html.fromstring(html).xpath("//style/text()"))
+    css = "".join(xpath_strings(lxml.html.fromstring(html), "//style/text()"))
     return re.findall(r'@font-face\s*\{[^}]*font-family:\s*"([^"]+)"', css)
 
 
@@ -489,13 +492,13 @@ def test_repeated_headings_get_their_own_identifiers(tmp_path: Path) -> None:
     """Pandoc numbers repeats; a heading named like a part of the page ("Title") moves aside."""
     build(UNUSUAL / "duplicate-headings.md", tmp_path)
     tree = lxml.html.fromstring((tmp_path / "duplicate-headings.html").read_bytes())
-    ids = [e.get("id") for e in tree.xpath("//*[@id]")]
+    ids = [e.get("id") for e in xpath_elements(tree, "//*[@id]")]
     assert len(ids) == len(set(ids))
-    headings = {e.text_content(): e.get("id") for e in tree.xpath("//main//h2")}
+    headings = {text_content(e): e.get("id") for e in xpath_elements(tree, "//main//h2")}
     assert headings["Title"] == "title-1"
     assert headings["Main"] == "main-1"
     assert headings["Footnotes"] == "footnotes-1"
-    links = tree.xpath("//nav//a/@href")
+    links = xpath_strings(tree, "//nav//a/@href")
     assert {"#title-1", "#main-1", "#footnotes-1", "#what-to-do", "#what-to-do-1"} <= set(links)
 
 
@@ -532,7 +535,7 @@ def test_a_table_of_10000_rows(tmp_path: Path) -> None:
     build(source, tmp_path, plan.resolve_formats(["html", "txt"]))
     html = (tmp_path / "table.html").read_bytes()
     assert html_problems(html) == []
-    assert len(lxml.html.fromstring(html).xpath("//main//tbody/tr")) == 10_000
+    assert len(xpath_elements(lxml.html.fromstring(html), "//main//tbody/tr")) == 10_000
     text = (tmp_path / "table.txt").read_text(encoding="utf-8")
     assert len(re.findall(r"^Clinic \d+ ", text, re.MULTILINE)) == 10_000
 
@@ -547,8 +550,8 @@ def test_a_long_booklet(tmp_path: Path) -> None:
     assert source.stat().st_size > 150_000
     build(source, tmp_path, plan.resolve_formats(["html", "txt"]))
     tree = lxml.html.fromstring((tmp_path / "booklet.html").read_bytes())
-    assert len(tree.xpath("//main//h2")) == 30
-    assert len(tree.xpath("//nav//a[starts-with(@href, '#section-')]")) == 30
+    assert len(xpath_elements(tree, "//main//h2")) == 30
+    assert len(xpath_elements(tree, "//nav//a[starts-with(@href, '#section-')]")) == 30
 
 
 def test_pdf_with_fallback_fonts_is_reproducible(

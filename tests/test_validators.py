@@ -32,6 +32,7 @@ import pikepdf
 import pytest
 import readback
 import validators
+from conftest import ALL_SUFFIXES, CONSTRUCTS_SOURCE, FIXTURES, PRINTED_SUFFIXES, ROOT
 from validators import Browser, Findings
 
 from pipeline.build import build
@@ -44,8 +45,6 @@ from pipeline.plan import discover, resolve_formats
 # runs them, `make test-fast` (the inner loop) leaves them out.
 pytestmark = pytest.mark.validators
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = Path(__file__).resolve().parent / "real"
 
 #: Every source the project publishes, then the fixtures that exercise the
@@ -53,12 +52,12 @@ REAL = Path(__file__).resolve().parent / "real"
 #: claim; then real documents nobody here wrote (tests/real/SOURCES.txt).
 DOCUMENTS = [
     *discover([ROOT / "source"], ROOT / "source"),
-    *discover([FIXTURES / "constructs.md", FIXTURES / "validators"], FIXTURES),
+    *discover([CONSTRUCTS_SOURCE, FIXTURES / "validators"], FIXTURES),
     *discover([REAL], REAL),
 ]
 IDS = [path.stem for path in DOCUMENTS]
 WIDTHS = (1280, validators.REFLOW_WIDTH)
-SCHEMES = ("light", "dark")
+SCHEMES: tuple[validators.ColorScheme, ...] = ("light", "dark")
 
 
 @dataclass
@@ -152,26 +151,15 @@ def test_real_document_builds_every_edition_without_error(outputs: Outputs, sour
     errors = [str(d) for d in outputs.said[source] if d.severity is Severity.ERROR]
     assert errors == []
     assert source not in outputs.failures
-    for suffix in (
-        ".html",
-        ".pdf",
-        "-large-print.pdf",
-        "-print.pdf",
-        "-booklet.pdf",
-        ".epub",
-        ".txt",
-    ):
+    for suffix in ALL_SUFFIXES:
         outputs.path(source, suffix)
-
-
-ALL_EDITIONS = [".html", ".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf", ".epub", ".txt"]
 
 
 @pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
 def test_real_document_reads_back_whole(outputs: Outputs, source: Path) -> None:
     """Every word, list number and piece of code of a real document is in each of its
     editions, and no printed glyph lies outside the page's text area (tests/readback.py)."""
-    editions = {suffix: outputs.path(source, suffix) for suffix in ALL_EDITIONS}
+    editions = {suffix: outputs.path(source, suffix) for suffix in ALL_SUFFIXES}
     found = readback.all_problems(load(source), editions)
     assert not found, "\n  ".join(found)
 
@@ -189,13 +177,11 @@ def test_contrast_of_every_colour_scheme() -> None:
 
 
 # -- PDF -----------------------------------------------------------------------
+#
+# Every printed edition must pass the PDF/UA checks (issue: print editions).
 
 
-#: Every printed edition; each must pass the PDF/UA checks (issue: print editions).
-PDF_EDITIONS = [".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"]
-
-
-@pytest.mark.parametrize("edition", PDF_EDITIONS)
+@pytest.mark.parametrize("edition", PRINTED_SUFFIXES)
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
 def test_pdfua(outputs: Outputs, source: Path, edition: str) -> None:
     """The PyPI pdfua checker finds no error or warning."""
@@ -203,7 +189,7 @@ def test_pdfua(outputs: Outputs, source: Path, edition: str) -> None:
     _assert_clean(validators.pdfua(path), f"pdfua on {path.name}")
 
 
-@pytest.mark.parametrize("edition", PDF_EDITIONS)
+@pytest.mark.parametrize("edition", PRINTED_SUFFIXES)
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
 def test_pdf_matterhorn_checks(outputs: Outputs, source: Path, edition: str) -> None:
     """The project's own PDF/UA-1 checks find nothing."""
@@ -232,7 +218,9 @@ def test_pdf_reading_order(outputs: Outputs, source: Path, edition: str) -> None
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS, ids=[f"{width}px" for width in WIDTHS])
 @pytest.mark.parametrize("source", DOCUMENTS, ids=IDS)
-def test_axe(outputs: Outputs, browser: Browser, source: Path, width: int, scheme: str) -> None:
+def test_axe(
+    outputs: Outputs, browser: Browser, source: Path, width: int, scheme: validators.ColorScheme
+) -> None:
     """axe-core finds no violation; at 320 px nothing scrolls sideways (SC 1.4.10)."""
     url = outputs.path(source, ".html").as_uri()
     findings = browser.axe(url, width, scheme)
@@ -293,8 +281,6 @@ def test_ace(outputs: Outputs, source: Path) -> None:
 # The broken copies start from the constructs fixture, which has an image, a
 # table, links and every heading level the leaflet uses.
 
-CONSTRUCTS = FIXTURES / "constructs.md"
-
 
 def _break_text(path: Path, target: Path, pattern: str, replacement: str) -> Path:
     """A copy of ``path`` at ``target`` with the first match of ``pattern`` replaced."""
@@ -343,7 +329,7 @@ def test_axe_fails_on_broken_page(
 ) -> None:
     """axe-core names the rule a broken copy of a good page breaks."""
     broken = _break_text(
-        outputs.path(CONSTRUCTS, ".html"), tmp_path / "broken.html", pattern, replacement
+        outputs.path(CONSTRUCTS_SOURCE, ".html"), tmp_path / "broken.html", pattern, replacement
     )
     findings = browser.axe(broken.as_uri(), 1280, "light")
     assert any(problem.startswith(f"{rule} ") for problem in findings.problems), _rule_ids(findings)
@@ -352,7 +338,7 @@ def test_axe_fails_on_broken_page(
 def test_reflow_fails_on_wide_content(outputs: Outputs, browser: Browser, tmp_path: Path) -> None:
     """At 320 px, a page with a fixed 600 px wide block is reported as scrolling sideways."""
     broken = _break_text(
-        outputs.path(CONSTRUCTS, ".html"),
+        outputs.path(CONSTRUCTS_SOURCE, ".html"),
         tmp_path / "wide.html",
         r"<main([^>]*)>",
         r'<main\1><div style="width: 600px">A fixed-width block.</div>',
@@ -366,7 +352,7 @@ def test_text_spacing_fails_on_clipped_text(
 ) -> None:
     """A box of fixed height that hides its overflow clips text once spacing grows."""
     broken = _break_text(
-        outputs.path(CONSTRUCTS, ".html"),
+        outputs.path(CONSTRUCTS_SOURCE, ".html"),
         tmp_path / "clipped.html",
         r"<main([^>]*)>",
         r'<main\1><div style="height: 1.6em; overflow: hidden">Call the help line at any time '
@@ -383,11 +369,11 @@ _NO_ALT = ((r' alt="[^"]+"', ""), (r"<figcaption.*?</figcaption>", ""))
 
 def test_nu_checker_fails_on_missing_alt(outputs: Outputs, tmp_path: Path) -> None:
     """The Nu checker reports an img without alt, in a web page and in EPUB XHTML."""
-    page = outputs.path(CONSTRUCTS, ".html")
+    page = outputs.path(CONSTRUCTS_SOURCE, ".html")
     for number, (pattern, replacement) in enumerate(_NO_ALT):
         page = _break_text(page, tmp_path / f"no-alt-{number}.html", pattern, replacement)
     epub = _break_epub(
-        outputs.path(CONSTRUCTS, ".epub"),
+        outputs.path(CONSTRUCTS_SOURCE, ".epub"),
         tmp_path / "no-alt.epub",
         "EPUB/content.xhtml",
         *((pattern.encode(), replacement.encode()) for pattern, replacement in _NO_ALT),
@@ -406,7 +392,7 @@ def test_nu_checker_fails_on_missing_alt(outputs: Outputs, tmp_path: Path) -> No
 def test_epubcheck_fails_without_dc_language(outputs: Outputs, tmp_path: Path) -> None:
     """EPUBCheck reports a package document without dc:language as an error."""
     broken = _break_epub(
-        outputs.path(CONSTRUCTS, ".epub"),
+        outputs.path(CONSTRUCTS_SOURCE, ".epub"),
         tmp_path / "no-language.epub",
         "EPUB/content.opf",
         (rb"<dc:language>[^<]*</dc:language>", b""),
@@ -420,7 +406,7 @@ def test_epubcheck_fails_without_dc_language(outputs: Outputs, tmp_path: Path) -
 def test_ace_fails_without_xhtml_lang(outputs: Outputs, tmp_path: Path) -> None:
     """Ace reports a content document whose root has neither lang nor xml:lang."""
     broken = _break_epub(
-        outputs.path(CONSTRUCTS, ".epub"),
+        outputs.path(CONSTRUCTS_SOURCE, ".epub"),
         tmp_path / "no-lang.epub",
         "EPUB/content.xhtml",
         (rb' (?:xml:)?lang="[^"]*"(?=[^<]*>\s*<head)', b""),
@@ -452,8 +438,7 @@ def _struct_elements(pdf: pikepdf.Pdf, kind: str) -> list[pikepdf.Dictionary]:
     while pending:
         node = pending.pop(0)
         kids = node.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-        for kid in kids:
+        for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                 if str(kid.S) == kind:
                     found.append(kid)
@@ -478,7 +463,7 @@ def _td_renamed(pdf: pikepdf.Pdf) -> None:
     _struct_elements(pdf, "/TD")[0].S = pikepdf.Name.P
 
 
-def _links(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+def _links(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
     return [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.Subtype == "/Link"]
 
 
@@ -494,7 +479,7 @@ def _page_without_tabs(pdf: pikepdf.Pdf) -> None:
     del next(page for page in pdf.pages if "/Annots" in page.obj).obj.Tabs
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
     return list(pdf.pages[0].Resources.Font.values())
 
 
@@ -512,17 +497,18 @@ def _font_without_to_unicode(pdf: pikepdf.Pdf) -> None:
 def _text_untagged(pdf: pikepdf.Pdf) -> None:
     # Drop every tagged marked-content sequence (BDC with /MCID) on page 1, keep the rest.
     page = pdf.pages[0]
-    kept: list[tuple[list[object], pikepdf.Operator]] = []
+    kept: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     dropped: list[bool] = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) in ("BDC", "BMC"):
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, str(instruction.operator)
+        if operator in ("BDC", "BMC"):
             tagged = len(operands) > 1 and "/MCID" in operands[1]
             dropped.append(tagged)
             if tagged:
                 continue
-        elif str(operator) == "EMC" and dropped and dropped.pop():
+        elif operator == "EMC" and dropped and dropped.pop():
             continue
-        kept.append((list(operands), operator))
+        kept.append(instruction)
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
 
 
@@ -547,7 +533,7 @@ PDF_BREAKAGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
 @pytest.mark.parametrize("breakage", list(PDF_BREAKAGES))
 def test_pdf_checks_fail_on_broken_pdf(outputs: Outputs, tmp_path: Path, breakage: str) -> None:
     """Each of the project's PDF checks reports a copy of a good PDF with its property broken."""
-    good = outputs.path(CONSTRUCTS, ".pdf")
+    good = outputs.path(CONSTRUCTS_SOURCE, ".pdf")
     change, expected = PDF_BREAKAGES[breakage]
     broken = tmp_path / "broken.pdf"
     with pikepdf.open(good) as pdf:
@@ -561,7 +547,7 @@ def test_pdf_checks_fail_on_broken_pdf(outputs: Outputs, tmp_path: Path, breakag
 def test_pdfua_fails_without_lang(outputs: Outputs, tmp_path: Path) -> None:
     """pdfua reports a PDF whose catalog has no /Lang (rule UA-06-001)."""
     broken = tmp_path / "no-lang.pdf"
-    with pikepdf.open(outputs.path(CONSTRUCTS, ".pdf")) as pdf:
+    with pikepdf.open(outputs.path(CONSTRUCTS_SOURCE, ".pdf")) as pdf:
         _without_lang(pdf)
         pdf.save(broken)
     findings = validators.pdfua(broken)
@@ -612,19 +598,19 @@ def test_reading_order_fails_when_the_structure_is_out_of_order(
 ) -> None:
     """A PDF whose structure tree reads its sections last first fails the check."""
     broken = tmp_path / "reordered.pdf"
-    with pikepdf.open(outputs.path(CONSTRUCTS, ".pdf")) as pdf:
+    with pikepdf.open(outputs.path(CONSTRUCTS_SOURCE, ".pdf")) as pdf:
         top = pdf.Root.StructTreeRoot.K
         document = top if isinstance(top, pikepdf.Dictionary) else top[0]
         part = next(kid for kid in document.K if kid.get("/S") == pikepdf.Name.Part)
         part.K = pikepdf.Array(list(reversed(list(part.K))))
         pdf.save(broken)
-    found = pdfua_checks.reading_order(broken, outputs.path(CONSTRUCTS, ".html"))
+    found = pdfua_checks.reading_order(broken, outputs.path(CONSTRUCTS_SOURCE, ".html"))
     assert any("out of order" in problem for problem in found), found
 
 
 def test_reading_order_fails_when_order_differs(outputs: Outputs, tmp_path: Path) -> None:
     """A web page whose last section comes first does not match the PDF's reading order."""
-    html = outputs.path(CONSTRUCTS, ".html")
+    html = outputs.path(CONSTRUCTS_SOURCE, ".html")
     tree = lxml.html.parse(str(html))
     main = tree.find(".//main")
     assert main is not None
@@ -632,7 +618,7 @@ def test_reading_order_fails_when_order_differs(outputs: Outputs, tmp_path: Path
     main.insert(0, last)
     moved = tmp_path / "moved.html"
     tree.write(str(moved), method="html", encoding="utf-8")
-    found = pdfua_checks.reading_order(outputs.path(CONSTRUCTS, ".pdf"), moved)
+    found = pdfua_checks.reading_order(outputs.path(CONSTRUCTS_SOURCE, ".pdf"), moved)
     heading = " ".join(last.text_content().split())
     assert any("out of order" in problem and heading in problem for problem in found), found
 

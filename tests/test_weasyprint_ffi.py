@@ -6,14 +6,13 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import LEAFLET_SOURCE, ROOT
 
 from pipeline.formats import _weasyprint_cdef, weasyprint_ffi
-
-ROOT = Path(__file__).resolve().parent.parent
-LEAFLET = ROOT / "source" / "what-does-heroin-do-to-the-brain.md"
 
 
 def _shipped_ffi() -> Path:
@@ -70,7 +69,9 @@ def test_the_finder_uses_the_table_for_the_declarations_it_was_made_from(tmp_pat
     ],
     ids=["other-declarations", "other-layout"],
 )
-def test_other_declarations_load_weasyprint_as_it_ships(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def test_other_declarations_load_weasyprint_as_it_ships(
+    tmp_path: Path, change: Callable[[str], str]
+) -> None:
     source = _shipped_ffi().read_text(encoding="utf-8")
     changed = change(source)
     assert changed != source
@@ -101,7 +102,7 @@ import sys
 from pathlib import Path
 from pipeline.document import load
 from pipeline.scheduler import render_one
-sys.stdout.write(render_one(load(Path({str(LEAFLET)!r})), "pdf").data.hex())
+sys.stdout.write(render_one(load(Path({str(LEAFLET_SOURCE)!r})), "pdf").data.hex())
 """
 
 

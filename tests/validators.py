@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -81,6 +81,8 @@ TEXT_SPACING_CSS = (
 
 #: WCAG 2.2 SC 1.4.10 Reflow: content fits 320 CSS px without scrolling sideways.
 REFLOW_WIDTH = 320
+#: The colour schemes a page is checked in (CSS ``prefers-color-scheme``).
+ColorScheme = Literal["light", "dark"]
 
 EPUB_OPS = "http://www.idpf.org/2007/ops"
 _CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
@@ -459,11 +461,11 @@ class Browser:
         self._browser = self._playwright = None
 
     @contextlib.contextmanager
-    def page(self, url: str, width: int, scheme: str = "light") -> Iterator[Page]:
+    def page(self, url: str, width: int, scheme: ColorScheme = "light") -> Iterator[Page]:
         """``url`` open in a fresh context ``width`` CSS px wide, in colour ``scheme``."""
         context = self._launch().new_context(
             viewport={"width": width, "height": 900},
-            color_scheme=scheme,  # type: ignore[arg-type]
+            color_scheme=scheme,
         )
         try:
             page = context.new_page()
@@ -472,7 +474,7 @@ class Browser:
         finally:
             context.close()
 
-    def axe(self, url: str, width: int, scheme: str) -> Findings:
+    def axe(self, url: str, width: int, scheme: ColorScheme) -> Findings:
         """axe-core's violations for ``url`` at ``width`` in ``scheme``; at 320 px, reflow too."""
         findings = Findings()
         with self.page(url, width, scheme) as page:

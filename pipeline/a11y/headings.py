@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline import outline
+from pipeline import ast, outline
 from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
@@ -33,11 +33,11 @@ def heading_order(document: Document, source: Source) -> Iterator[Finding]:
     located = located_headings(document, source)
     written = shape.written if len(shape.written) == len(located) else None
     for number, (node, offset) in enumerate(located):
-        level = written[number] if written else int(node["c"][0])
+        level = written[number] if written else ast.level(node)
         if level > previous + 1:
             want = "#" * (previous + 1)
             before = "the title" if previous == title else f"a level-{previous} heading"
-            shown = int(node["c"][0])
+            shown = ast.level(node)
             yield Finding(
                 offset,
                 f"level-{level} heading follows {before}, skipping level {previous + 1}; "
@@ -50,7 +50,7 @@ def heading_order(document: Document, source: Source) -> Iterator[Finding]:
 def empty_heading(document: Document, source: Source) -> Iterator[Finding]:
     """Headings with no words: nothing, or only punctuation and symbols."""
     for node, offset in located_headings(document, source):
-        text = stringify(node["c"][2])
+        text = stringify(ast.inlines(node))
         if not any(char.isalnum() for char in text):
             yield Finding(
                 offset,
@@ -80,7 +80,7 @@ def heading_in_list(document: Document, source: Source) -> Iterator[Finding]:
         return
     for node, offset in located_headings(document, source):
         if id(node) in inside:
-            text = stringify(node["c"][2])
+            text = stringify(ast.inlines(node))
             yield Finding(
                 offset,
                 f"heading '{text}' is inside a list item, where it breaks the list and the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline import ast
 from pipeline.a11y.source import Finding, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
@@ -15,10 +16,10 @@ DECORATIVE = "decorative"
 def img_alt(document: Document, source: Source) -> Iterator[Finding]:
     """Images without alt text that are not marked decorative."""
     found = elements(document.blocks, "Image")
-    offsets = source.locate_targets((True, str(node["c"][2][0])) for node in found)
+    offsets = source.locate_targets((True, ast.target(node).url) for node in found)
     for node, offset in zip(found, offsets, strict=True):
-        (_id, classes, _attrs), alt, (src, _title) = node["c"]
-        if stringify(alt).strip() or DECORATIVE in classes:
+        src = ast.target(node).url
+        if stringify(ast.inlines(node)).strip() or DECORATIVE in ast.attr(node).classes:
             continue
         # Without alt text a screen reader reads out the file name, and the
         # plain-text and e-book editions have nothing to say about the image.

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
+from pipeline import ast
 from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify, walk
 from pipeline.document import Document
@@ -273,9 +274,10 @@ def _bare(address: str) -> str:
 def located_links(document: Document, source: Source) -> list[tuple[Node, str, int]]:
     """Every link with its text and its offset in the source."""
     found = elements(document.blocks, "Link")
-    offsets = source.locate_targets((False, str(node["c"][2][0])) for node in found)
+    offsets = source.locate_targets((False, ast.target(node).url) for node in found)
     return [
-        (node, stringify(node["c"][1]), offset) for node, offset in zip(found, offsets, strict=True)
+        (node, stringify(ast.inlines(node)), offset)
+        for node, offset in zip(found, offsets, strict=True)
     ]
 
 
@@ -283,7 +285,7 @@ def link_text(document: Document, source: Source) -> Iterator[Finding]:
     """Links whose text is generic ("click here", "read more")."""
     generic = generic_words(document)
     for node, text, offset in located_links(document, source):
-        url = str(node["c"][2][0])
+        url = ast.target(node).url
         words = normalise(text)
         if words and words in generic:
             yield Finding(
@@ -297,7 +299,7 @@ def link_text(document: Document, source: Source) -> Iterator[Finding]:
 def link_empty(document: Document, source: Source) -> Iterator[Finding]:
     """Links with no text: a screen reader announces nothing, or the address."""
     for node, text, offset in located_links(document, source):
-        url = str(node["c"][2][0])
+        url = ast.target(node).url
         if not normalise(text):
             yield Finding(
                 offset,
@@ -330,8 +332,8 @@ def _describe(document: Document, url: str) -> str:
     """Words for where ``url`` goes, from the address itself or the heading it names."""
     if url.startswith("#"):
         for node in walk(document.blocks, citations=False):
-            if node["t"] == "Header" and node["c"][1][0] == url[1:]:
-                return stringify(node["c"][2]).strip() or "the section's name"
+            if node["t"] == "Header" and ast.attr(node).identifier == url[1:]:
+                return stringify(ast.inlines(node)).strip() or "the section's name"
         return "the section's name"
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -354,7 +356,7 @@ def _describe(document: Document, url: str) -> str:
 def link_bare_url(document: Document, source: Source) -> Iterator[Finding]:
     """Links whose only text is a web address (email addresses are fine: readers need them)."""
     for node, text, offset in located_links(document, source):
-        url = str(node["c"][2][0])
+        url = ast.target(node).url
         words = text.strip()
         if url.startswith(("mailto:", "tel:")) or not words:
             continue

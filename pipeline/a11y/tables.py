@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline import ast
 from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
 from pipeline.document import Document
@@ -19,10 +20,9 @@ from pipeline.document import Document
 
 def has_header(table: Node) -> bool:
     """Whether a pandoc ``Table`` has a header row with at least one non-empty cell."""
-    _attr, _caption, _specs, (_head_attr, rows), _bodies, _foot = table["c"]
-    for _row_attr, cells in rows:
-        for _cell_attr, _align, _rows, _columns, blocks in cells:
-            if stringify(blocks).strip():
+    for row in ast.head_rows(table):
+        for cell in ast.cells(row):
+            if stringify(ast.cell_blocks(cell)).strip():
                 return True
     return False
 

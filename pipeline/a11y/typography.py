@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from pipeline import ast
 from pipeline.a11y.headings import located_headings
 from pipeline.a11y.source import Finding, Node, Source, elements
 from pipeline.ast import stringify
@@ -62,15 +63,13 @@ def _text_blocks(blocks: list[Node]) -> Iterator[list[Node]]:
     """The inlines of every paragraph-like piece of text, in document order."""
     for node in elements(blocks, "Para", "Plain", "Header", "LineBlock", "DefinitionList"):
         kind = node["t"]
-        if kind in ("Para", "Plain"):
-            yield node["c"]
-        elif kind == "Header":
-            yield node["c"][2]
+        if kind in ("Para", "Plain", "Header"):
+            yield ast.inlines(node)
         elif kind == "LineBlock":
-            yield from node["c"]
+            yield from ast.lines(node)
         elif kind == "DefinitionList":
-            for term, _definitions in node["c"]:
-                yield term
+            for entry in ast.definition_items(node):
+                yield entry.term
 
 
 def _quote(words: list[str], limit: int = 6) -> str:
@@ -82,9 +81,11 @@ def all_caps(document: Document, source: Source) -> Iterator[Finding]:
     advice = "write it in sentence case, and use **bold** for a word that needs emphasis"
     reported: set[int] = set()
     for node, offset in located_headings(document, source):
-        words = [token for token in stringify(node["c"][2]).split() if _kind(token) != _NEUTRAL]
+        words = [
+            token for token in stringify(ast.inlines(node)).split() if _kind(token) != _NEUTRAL
+        ]
         if len(words) > 1 and all(_kind(token) == _CAPITAL for token in words):
-            reported.add(id(node["c"][2]))
+            reported.add(id(ast.inlines(node)))
             yield Finding(
                 offset,
                 f"heading '{_quote(words)}' is in capitals, which is harder to read; "
@@ -114,7 +115,7 @@ def italic_emphasis(document: Document, source: Source) -> Iterator[Finding]:
     """Italic emphasis (``*text*`` or ``_text_``)."""
     cursor = 0
     for node in elements(document.blocks, "Emph"):
-        text = stringify(node["c"]).strip()
+        text = stringify(ast.inlines(node)).strip()
         word = re.search(r"[^\W_]+", text)
         pattern = r"(?:\*|(?<![\w\\])_)"
         if word:

@@ -183,8 +183,9 @@ def render(inputs: Inputs) -> Rendered:
             )
         )
 
+    fill = page.fields(document, back, "epub", "e-book")
     template = string.Template(context.style("epub-content.xhtml"))
-    markup = _without_text_message_links(template.substitute(page.fields(document, back, "epub")))
+    markup = _without_text_message_links(template.substitute(fill))
     content = _Xhtml(
         to_xhtml(markup, meta.lang),
         uid="content",
@@ -195,7 +196,7 @@ def render(inputs: Inputs) -> Rendered:
     book.add_item(content)
     about_template = string.Template(context.style("epub-about.xhtml"))
     about = _Xhtml(
-        to_xhtml(about_template.substitute(page.fields(document, back, "epub")), meta.lang),
+        to_xhtml(about_template.substitute(fill), meta.lang),
         uid="about",
         file_name=ABOUT,
         title="About this e-book",

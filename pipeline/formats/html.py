@@ -23,7 +23,7 @@ def render(inputs: Inputs) -> Rendered:
         context.style("base.css") + "\n" + context.style("screen.css"),
         document.text + document.body_html,
     )
-    markup = page.render(document, context, inputs.colophon, css, "html")
+    markup = page.render(document, context, inputs.colophon, css, "html", "web")
     return Rendered(inline_images(markup, document).encode("utf-8"))
 
 

@@ -142,7 +142,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     document, context = inputs.document, inputs.context
     fetcher = _Fetcher([document.folder, context.styles], context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
-    markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name))
+    markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name, "paper"))
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the
     # stylesheets' generated content) are declared.

@@ -191,60 +191,59 @@ class _Writer:
 
     def block(self, node: Node, indent: int) -> list[str]:
         kind: str = node["t"]
-        content: Any = node.get("c")
         pad = " " * indent
         if kind in ("Para", "Plain"):
-            return self.wrap(self.inlines(content), indent)
+            return self.wrap(self.inlines(ast.inlines(node)), indent)
         if kind == "Header":
-            text = self.inlines(content[2])
-            return [pad + line for line in _underlined(text, UNDERLINES[content[0]])]
+            text = self.inlines(ast.inlines(node))
+            return [pad + line for line in _underlined(text, UNDERLINES[ast.level(node)])]
         if kind == "BulletList":
-            return self.list_items([("- ", item) for item in content], indent)
+            return self.list_items([("- ", item) for item in ast.items(node)], indent)
         if kind == "OrderedList":
-            start, style, delimiter = content[0]
+            counting = ast.list_attributes(node)
+            items = ast.items(node)
             markers = [
-                list_marker(start + number, style["t"], delimiter["t"]) + " "
-                for number in range(len(content[1]))
+                list_marker(counting.start + number, counting.style, counting.delimiter) + " "
+                for number in range(len(items))
             ]
             size = max(len(marker) for marker in markers)
             return self.list_items(
-                [
-                    (marker.ljust(size), item)
-                    for marker, item in zip(markers, content[1], strict=True)
-                ],
+                [(marker.ljust(size), item) for marker, item in zip(markers, items, strict=True)],
                 indent,
             )
         if kind == "BlockQuote":
             # Quoted as in an email, so that a quotation never looks like code.
-            return [pad + "> " + line[indent:] for line in self.blocks(content, indent)]
+            return [pad + "> " + line[indent:] for line in self.blocks(ast.blocks(node), indent)]
         if kind == "CodeBlock":
-            return [pad + "    " + line for line in content[1].rstrip("\n").split("\n")]
+            return [pad + "    " + line for line in ast.code_text(node).rstrip("\n").split("\n")]
         if kind == "LineBlock":
             return [
-                line for inlines in content for line in self.wrap(self.inlines(inlines), indent)
+                line
+                for inlines in ast.lines(node)
+                for line in self.wrap(self.inlines(inlines), indent)
             ]
         if kind == "DefinitionList":
             out: list[str] = []
-            for term, definitions in content:
+            for entry in ast.definition_items(node):
                 if out:
                     out.append("")
-                out.extend(self.wrap(self.inlines(term), indent))
-                for definition in definitions:
+                out.extend(self.wrap(self.inlines(entry.term), indent))
+                for definition in entry.definitions:
                     out.extend(self.blocks(definition, indent + 4))
             return out
         if kind == "Div":
-            return self.blocks(content[1], indent)
+            return self.blocks(ast.blocks(node), indent)
         if kind == "Figure":
-            images = self.blocks(content[2], indent)
-            caption_text = ast.stringify(content[1][1]).split()
+            images = self.blocks(ast.blocks(node), indent)
+            caption_text = ast.stringify(ast.caption(node)).split()
             # An implicit figure repeats the alt text as its caption: say it once.
-            if caption_text == " ".join(ast.image_alts(content[2])).split():
+            if caption_text == " ".join(ast.image_alts(ast.blocks(node))).split():
                 caption = []
             else:
-                caption = self.blocks(content[1][1], indent)
+                caption = self.blocks(ast.caption(node), indent)
             return images + ([""] if images and caption else []) + caption
         if kind == "Table":
-            return self.table(content, indent)
+            return self.table(node, indent)
         if kind == "HorizontalRule":
             return [pad + "* * *"]
         return []  # RawBlock and anything unknown: never leak markup
@@ -266,12 +265,12 @@ class _Writer:
             out.extend(lines)
         return out
 
-    def table(self, content: list[Any], indent: int) -> list[str]:
-        _attr, caption, _specs, head, bodies, foot = content
-        header_rows = [self.row(row) for row in head[1]]
-        body_rows = [self.row(row) for body in bodies for row in body[2] + body[3]]
-        body_rows += [self.row(row) for row in foot[1]]
-        out = self.blocks(caption[1], indent) if caption[1] else []
+    def table(self, table: Node, indent: int) -> list[str]:
+        header_rows = [self.row(row) for row in ast.head_rows(table)]
+        body_rows = [self.row(row) for body in ast.bodies(table) for row in body.head + body.rows]
+        body_rows += [self.row(row) for row in ast.foot_rows(table)]
+        caption = ast.caption(table)
+        out = self.blocks(caption, indent) if caption else []
         if out:
             out.append("")
         rows = header_rows + body_rows
@@ -299,8 +298,8 @@ class _Writer:
                 out.extend(self.wrap(f"{label}: {cell}", indent))
         return out
 
-    def row(self, row: list[Any]) -> list[str]:
-        return [_squash(" ".join(self.blocks(cell[4], 0))) for cell in row[1]]
+    def row(self, row: ast.Row) -> list[str]:
+        return [_squash(" ".join(self.blocks(ast.cell_blocks(cell), 0))) for cell in ast.cells(row)]
 
     def footnotes(self) -> list[str]:
         if not self.notes:
@@ -322,41 +321,38 @@ class _Writer:
 
     def inline(self, node: Node) -> str:
         kind: str = node["t"]
-        content: Any = node.get("c")
         if kind == "Str":
-            return str(content)
+            return ast.stringify(node)
         if kind in ("Space", "SoftBreak"):
             return " "
         if kind == "LineBreak":
             return "\n"
-        if kind in ("Emph", "Strong", "Underline", "SmallCaps"):
-            return self.inlines(content)
+        if kind in ("Emph", "Strong", "Underline", "SmallCaps", "Span", "Cite"):
+            return self.inlines(ast.inlines(node))
         if kind == "Superscript":
-            return raised(self.inlines(content), SUPERSCRIPTS, "^")
+            return raised(self.inlines(ast.inlines(node)), SUPERSCRIPTS, "^")
         if kind == "Subscript":
-            return raised(self.inlines(content), SUBSCRIPTS, "_")
+            return raised(self.inlines(ast.inlines(node)), SUBSCRIPTS, "_")
         if kind == "Strikeout":
             # Crossed-out words still say something (a dose no longer given):
             # the reader is told they are crossed out.
-            return f"[crossed out: {self.inlines(content)}]"
-        if kind in ("Span", "Cite"):
-            return self.inlines(content[1])
+            return f"[crossed out: {self.inlines(ast.inlines(node))}]"
         if kind in ("Code", "Math"):
-            return str(content[1])
+            return ast.code_text(node)
         if kind == "Quoted":
             return ast.stringify(node)
         if kind == "Link":
-            text = self.inlines(content[1])
-            target = content[2][0]
+            text = self.inlines(ast.inlines(node))
+            target = ast.target(node).url
             if target.startswith("#") or target in (text, f"mailto:{text}", f"tel:{text}"):
                 return text
             address = target.removeprefix("mailto:").removeprefix("tel:")
             return f"{text} ({address})" if text.strip() else address
         if kind == "Image":
-            alt = _squash(self.inlines(content[1]))
+            alt = _squash(self.inlines(ast.inlines(node)))
             return f"[Image: {alt}]" if alt else ""
         if kind == "Note":
-            self.notes.append(content)
+            self.notes.append(ast.blocks(node))
             return f"[{len(self.notes)}]"
         return ""  # RawInline and anything unknown
 
