@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, ROOT
+from conftest import ALL_SUFFIXES, FIXTURES, ROOT
 from helpers import REQUIRED_FRONT_MATTER
 
 from pipeline import fonts, limits, pandoc
@@ -567,17 +567,7 @@ def test_hostile_sources_read_and_fetch_nothing(
     ]
     assert len(error_lines(result)) == len(sources) - len(built)
     assert sorted(p.name for p in written(out)) == sorted(
-        f"{stem}{suffix}"
-        for stem in built
-        for suffix in (
-            ".html",
-            ".pdf",
-            "-large-print.pdf",
-            "-print.pdf",
-            "-booklet.pdf",
-            ".epub",
-            ".txt",
-        )
+        f"{stem}{suffix}" for stem in built for suffix in ALL_SUFFIXES
     )
     secrets = {(tmp_path / "secret.png").resolve(), (tmp_path / "secret.css").resolve()}
     opened = RECORDER.opened()
