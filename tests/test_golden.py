@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Built
+from conftest import Built, build_all
 
+from pipeline.context import Context
 from pipeline.editions import EDITIONS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -53,3 +55,22 @@ def test_web_page_matches_its_golden_file(request: pytest.FixtureRequest, name: 
         golden.write_bytes(actual)
     assert golden.is_file(), f"no golden file {golden.name}; run with UPDATE_GOLDEN=1 and review it"
     assert actual.decode("utf-8").splitlines() == golden.read_text(encoding="utf-8").splitlines()
+
+
+def test_no_edition_depends_on_where_the_source_is(constructs: Built, tmp_path: Path) -> None:
+    """A checkout in another folder (CI's, a colleague's) gives the same bytes.
+
+    The PDFs once named their images by a hash of the image's absolute address.
+    """
+    elsewhere = tmp_path / "another" / "checkout"
+    elsewhere.mkdir(parents=True)
+    for path in constructs.source.parent.iterdir():
+        if path.is_file():
+            shutil.copy2(path, elsewhere / path.name)
+    out = build_all(
+        elsewhere / constructs.source.name, tmp_path / "out", Context(source_date_epoch=None)
+    )
+    moved = Built(
+        name="moved", source=elsewhere / constructs.source.name, folder=out, meta=constructs.meta
+    )
+    assert _hashes([moved]) == _hashes([constructs])

@@ -476,20 +476,18 @@ def test_language_change_is_tagged(constructs: Built) -> None:
 
 
 def test_fetcher_serves_the_project_fonts_and_nothing_else(tmp_path: Path) -> None:
-    from weasyprint.urls import path2url
-
     from pipeline import fonts
     from pipeline.context import STYLES_DIR
-    from pipeline.formats.pdf import _Fetcher
+    from pipeline.formats.pdf import DOCUMENT_URL, STYLES_URL, _Fetcher
 
-    fetcher = _Fetcher([tmp_path], STYLES_DIR)
+    fetcher = _Fetcher({DOCUMENT_URL: tmp_path, STYLES_URL: STYLES_DIR}, STYLES_DIR)
     for name in ("AtkinsonHyperlegible-Regular.ttf", "NotoSansThai.ttf", "NotoEmoji.ttf"):
         path = fonts.font_file(name)
         assert path is not None
-        response = fetcher.fetch(path2url(str(STYLES_DIR / "fonts" / name)))
+        response = fetcher.fetch(f"{STYLES_URL}fonts/{name}")
         assert response.read() == path.read_bytes()
     # The installed file's own name, another package's font, a path out of the folder.
     for name in ("NotoSansThai[wght].ttf", "DejaVuSans.ttf", "../../../../etc/passwd"):
         with pytest.raises(ValueError, match="refused"):
-            fetcher.fetch(path2url(str(STYLES_DIR / "fonts" / name)))
+            fetcher.fetch(f"{STYLES_URL}fonts/{name}")
     assert len(fetcher.refused) == 3

@@ -11,6 +11,7 @@ stops with an error instead of hanging CI.
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pipeline import assets, fonts, limits, page
 from pipeline.document import Document
@@ -32,18 +33,28 @@ from pipeline.formats import Inputs, Rendered, pdftags, tables
 VARIANT = "pdf/ua-1"
 
 
-class _Fetcher(URLFetcher):  # type: ignore[misc]
-    """Serve local files below the allowed folders; refuse everything else."""
+#: Where WeasyPrint sees the document's folder and the styles. The addresses
+#: do not depend on where the files are, because WeasyPrint names an image in
+#: the PDF by a hash of its address: a checkout elsewhere gives the same bytes.
+DOCUMENT_URL = "file:///clearleaf/document/"
+STYLES_URL = "file:///clearleaf/styles/"
 
-    def __init__(self, roots: list[Path], styles: Path) -> None:
+
+class _Fetcher(URLFetcher):  # type: ignore[misc]
+    """Serve local files below the allowed folders; refuse everything else.
+
+    ``roots`` maps each address prefix (:data:`DOCUMENT_URL`, :data:`STYLES_URL`)
+    to the folder it stands for.
+    """
+
+    def __init__(self, roots: dict[str, Path], styles: Path) -> None:
         super().__init__()
-        self.roots = [root.resolve() for root in roots]
+        self.roots = {urlsplit(url).path: root.resolve() for url, root in roots.items()}
         self.font_root = (styles / "fonts").resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        path = self._path(url)
         if path is not None and path.parent == self.font_root:
             font = fonts.font_file(path.name)
             if font is not None:
@@ -53,17 +64,37 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         # device or a pipe, which could block the build.
         if (
             path is not None
-            and any(path.is_relative_to(root) for root in self.roots)
+            and any(path.is_relative_to(root) for root in self.roots.values())
             and path.is_file()
         ):
             return self._file(url, path)
-        self.refused.append(url)
+        self.refused.append(_shown(url))
         raise ValueError(f"refused to fetch {url}: outside the document's folder")
+
+    def _path(self, url: str) -> Path | None:
+        """The file ``url`` stands for, if it is below one of the roots' addresses."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc:
+            return None
+        address = unquote(parts.path)
+        for prefix, root in self.roots.items():
+            if address.startswith(prefix):
+                return (root / address.removeprefix(prefix)).resolve()
+        return None
 
     @staticmethod
     def _file(url: str, path: Path) -> URLFetcherResponse:
         content_type = assets.media_type(path)
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def _shown(url: str) -> str:
+    """A refused address as the source wrote it: relative to the document's folder."""
+    path = unquote(urlsplit(url).path)
+    virtual = urlsplit(DOCUMENT_URL).path
+    if url.startswith("file:///clearleaf/"):
+        return posixpath.relpath(path, virtual)
+    return url
 
 
 class _Collect(logging.Handler):
@@ -140,7 +171,7 @@ def render(inputs: Inputs) -> Rendered:
 def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     """Render the document as the printed ``edition``, with what WeasyPrint found on the way."""
     document, context = inputs.document, inputs.context
-    fetcher = _Fetcher([document.folder, context.styles], context.styles)
+    fetcher = _Fetcher({DOCUMENT_URL: document.folder, STYLES_URL: context.styles}, context.styles)
     css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
     markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name, "paper"))
     # WeasyPrint reads every font a stylesheet declares before laying out a
@@ -172,7 +203,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
             color_profiles: dict[str, Any] = {}
             stylesheet = weasyprint.CSS(
                 string=css,
-                base_url=path2url(str(context.styles)) + "/",
+                base_url=STYLES_URL,
                 url_fetcher=fetcher,
                 font_config=font_config,
                 counter_style=counter_style,
@@ -183,7 +214,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
             def layout(markup: str) -> Any:
                 return weasyprint.HTML(
                     string=markup,
-                    base_url=path2url(str(document.folder)) + "/",
+                    base_url=DOCUMENT_URL,
                     url_fetcher=fetcher,
                 ).render(
                     stylesheets=[stylesheet],
