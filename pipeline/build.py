@@ -10,6 +10,7 @@ number of editions is made of it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,58 +100,71 @@ def build(
     context = context or Context()
     report = Report()
     planned = [item if isinstance(item, Job) else Job(item) for item in sources]
-    names = [edition.name for edition in formats]
-    outputs.remove_stale_temporaries(out_dir)
-    manifest = incremental.Manifest(out_dir)
-    env = incremental.environment(context, strict)
     notify = progress or (lambda event, source, name: None)
-    # Up-to-date documents are known before any work starts, so that the pool
-    # is sized to the work there is (and not started at all for none).
-    today = quality.today()
-    entries = {
-        job.source: None if force else manifest.current(job.source, names, env, today)
-        for job in planned
-    }
-    stale = [job for job in planned if entries[job.source] is None]
-    pending: list[tuple[Job, Document, list[scheduler.Pending]]] = []
-    try:
-        with scheduler.Scheduler(formats, jobs, len(stale), notify) as work:
-            for job in planned:
-                entry = entries[job.source]
-                if entry is not None:
-                    # Up to date: say again what its last build said, render nothing.
-                    report.diagnostics.extend(incremental.diagnostics(entry))
-                    report.skipped.append(job.source)
-                    notify("skip", job.source, "")
-                    continue
-                document = read(job.source, report, html=work.body)
-                if document is None:
-                    continue
-                try:
-                    started = work.start(document, context)
-                    found = judge(document, report, strict)
-                    if not found.publishable(strict):
-                        started.cancel()
+    with outputs.held(out_dir, lambda: notify("wait", out_dir, "")):
+        outputs.remove_stale_temporaries(out_dir)
+        manifest = incremental.Manifest(out_dir)
+        env = incremental.environment(context, strict)
+        # Up-to-date documents are known before any work starts, so that the
+        # pool is sized to the work there is (and not started at all for none).
+        today, names = quality.today(), [edition.name for edition in formats]
+        entries = {
+            job.source: None if force else manifest.current(job.source, names, env, today)
+            for job in planned
+        }
+        stale = sum(entry is None for entry in entries.values())
+        pending: list[tuple[Job, Document, list[scheduler.Pending]]] = []
+        try:
+            with scheduler.Scheduler(formats, jobs, stale, notify) as work:
+                for job in planned:
+                    entry = entries[job.source]
+                    if entry is not None:
+                        # Up to date: say again what its last build said, render nothing.
+                        report.diagnostics.extend(incremental.diagnostics(entry))
+                        report.skipped.append(job.source)
+                        notify("skip", job.source, "")
                         continue
-                    results = work.finish(document, context, found.claimed, started)
-                except PipelineError as error:  # the body's HTML could not be made
-                    report.reject(job.source, error)
-                    continue
-                pending.append((job, document, results))
-            rendered = [
-                (job, document, _collect(work, job, results, report, strict))
-                for job, document, results in pending
-            ]
-        # Write only once every document has rendered, so that an interrupted
-        # or crashed build (Ctrl-C, kill, a bug) leaves the output folder as it
-        # was; and let no signal cut the writing itself short.
-        with outputs.signals_deferred():
-            for job, document, made in rendered:
-                if made is not None:
-                    _write(job, document, made, formats, out_dir, report, manifest, env)
-    finally:
+                    started = _start(work, job, context, report, strict)
+                    if started is not None:
+                        pending.append((job, *started))
+                rendered = [
+                    (job, document, _collect(work, job, results, report, strict))
+                    for job, document, results in pending
+                ]
+            # Write only once every document has rendered, so that an interrupted
+            # or crashed build (Ctrl-C, kill, a bug) leaves the output folder as
+            # it was; and let no signal cut the writing itself short.
+            with outputs.signals_deferred():
+                for job, document, made in rendered:
+                    if made is not None:
+                        _write(job, document, made, formats, out_dir, report, manifest, env)
+        except BaseException:
+            # What was written is recorded; a manifest that cannot be saved
+            # stays as it was, and the next build renders those documents again.
+            with contextlib.suppress(PipelineError):
+                manifest.save()
+            raise
         manifest.save()
     return report
+
+
+def _start(
+    work: scheduler.Scheduler, job: Job, context: Context, report: Report, strict: bool
+) -> tuple[Document, list[scheduler.Pending]] | None:
+    """Read and check one source and set its editions rendering; None if it fails."""
+    document = read(job.source, report, html=work.body)
+    if document is None:
+        return None
+    try:
+        started = work.start(document, context)
+        found = judge(document, report, strict)
+        if not found.publishable(strict):
+            started.cancel()
+            return None
+        return document, work.finish(document, context, found.claimed, started)
+    except PipelineError as error:  # the body's HTML could not be made
+        report.reject(job.source, error)
+        return None
 
 
 def _collect(

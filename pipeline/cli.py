@@ -190,6 +190,13 @@ class _Progress:
         self.shown = False
 
     def __call__(self, event: str, source: Path, name: str) -> None:
+        if event == "wait":
+            self.clear()
+            click.echo(
+                f"waiting for another build writing into {display_path(source)} to finish",
+                err=True,
+            )
+            return
         if event in ("done", "skip"):
             self.done += 1 if event == "done" else 0
         if not self.enabled:
@@ -363,7 +370,9 @@ def watch(
     def rebuild() -> None:
         try:
             planned = plan.plan(sources, Path("source"))
-            report = builder.build(planned, plan.resolve_formats(formats), out)
+            report = builder.build(
+                planned, plan.resolve_formats(formats), out, progress=_Progress(enabled=False)
+            )
         except PipelineError as error:
             for diagnostic in error.diagnostics:
                 click.echo(str(diagnostic), err=True)

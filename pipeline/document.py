@@ -363,6 +363,10 @@ def _load_yaml(
                     )
                     continue
                 key_lines[key] = line
+        oversized = _oversized(node, path, first_line)
+        if oversized is not None:
+            errors.append(oversized)
+            return None, key_lines
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -385,6 +389,59 @@ def _load_yaml(
         return None, {}
     finally:
         loader.dispose()
+
+
+def _oversized(node: yaml.Node, path: Path, first_line: int) -> PipelineError | None:
+    """The error for front matter too large once its aliases are expanded, if it is.
+
+    Measured on YAML's node graph, before anything is built: an alias is the
+    same node object as its anchor, so each node is sized once (a memo by
+    identity), and a value that contains itself is refused outright.
+    """
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+    repeated = False
+
+    def size(item: yaml.Node) -> tuple[int, int]:
+        """(characters, list entries) of ``item`` expanded; capped once over a limit."""
+        nonlocal repeated
+        known = sizes.get(id(item))
+        if known is not None:
+            repeated = True  # an alias: the same node met again
+            return known
+        if id(item) in open_nodes:
+            raise RecursionError  # a value that contains itself: endless once expanded
+        open_nodes.add(id(item))
+        if isinstance(item, yaml.ScalarNode):
+            found = (len(str(item.value)), 0)
+        elif isinstance(item, yaml.SequenceNode):
+            parts = [size(child) for child in item.value]
+            found = (sum(c for c, _ in parts), len(parts) + sum(n for _, n in parts))
+        else:
+            parts = [size(part) for pair in item.value for part in pair]
+            found = (sum(c for c, _ in parts), sum(n for _, n in parts))
+        # Capped, so that the numbers of a deeply nested bomb stay small.
+        found = (
+            min(found[0], limits.MAX_FRONT_MATTER_CHARS + 1),
+            min(found[1], limits.MAX_FRONT_MATTER_ITEMS + 1),
+        )
+        open_nodes.discard(id(item))
+        sizes[id(item)] = found
+        return found
+
+    pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
+    total = (0, 0)
+    for key_node, value in pairs:
+        key, mark = str(key_node.value), key_node.start_mark
+        where = (first_line + mark.line + 1, mark.column + 1)
+        try:
+            chars, items = size(value)
+        except RecursionError:
+            return limits.front_matter_error(path, key, where, "endless")
+        total = (total[0] + chars, total[1] + items)
+        if total[0] > limits.MAX_FRONT_MATTER_CHARS or total[1] > limits.MAX_FRONT_MATTER_ITEMS:
+            return limits.front_matter_error(path, key, where, "aliases" if repeated else "long")
+    return None
 
 
 # A YAML block pandoc would take from the body: "---" on its own line, then a

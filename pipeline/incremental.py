@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
+from pipeline import __version__, pandoc
 from pipeline.a11y.quality import REVIEW_DUE
 from pipeline.context import Context
 from pipeline.errors import Diagnostic, Location, Severity
@@ -76,17 +76,25 @@ def _tree_hash(roots: Iterable[Path], digest: Any) -> None:
             digest.update(path.read_bytes())
 
 
+def versions() -> dict[str, str]:
+    """The version of every tool the outputs depend on, pandoc's binary included."""
+    found = {}
+    for tool in tools():
+        try:
+            found[tool] = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            found[tool] = "missing"
+    found["pandoc"] = pandoc.version()
+    return found
+
+
 def environment(context: Context, strict: bool) -> str:
     """The fingerprint of everything every output shares: code, styles, tools, options."""
     digest = hashlib.sha256()
     digest.update(
         f"clearleaf {__version__} strict={strict} epoch={context.source_date_epoch}".encode()
     )
-    for tool in tools():
-        try:
-            digest.update(f"{tool}=={metadata.version(tool)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{tool} missing".encode())
+    digest.update(json.dumps(versions(), sort_keys=True).encode())
     _tree_hash([_PACKAGE, context.styles], digest)
     return digest.hexdigest()
 
@@ -180,7 +188,11 @@ class Manifest:
         """Write the manifest atomically, if a build recorded anything new."""
         if not self.changed:
             return
-        data = {"sources": {key: vars(entry) for key, entry in sorted(self.entries.items())}}
+        data = {
+            "sources": {key: vars(entry) for key, entry in sorted(self.entries.items())},
+            # For people reading it: what the fingerprint of each entry covers.
+            "tools": versions(),
+        }
         write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
 
 

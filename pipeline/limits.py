@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.ast import stringify
 from pipeline.errors import PipelineError, input_error
@@ -35,6 +35,15 @@ MAX_LINE_CHARS = 10_000
 #: call-out, with a bold link); beyond this the text is unreadable in print,
 #: and the pipeline's tree walks would exhaust Python's recursion limit.
 MAX_NESTING = 20
+
+#: The most characters the front matter may hold once its YAML aliases
+#: (``*name``) are expanded, and the most list entries. A full front matter
+#: (a long description, twenty sources, keywords, contacts) is a few
+#: kilobytes; aliases could otherwise turn a few kilobytes of source into a
+#: web page of hundreds of megabytes, the size limit above checked too early
+#: to see it.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_FRONT_MATTER_ITEMS = 1_000
 
 #: The largest image, in bytes. Every image is embedded in the web page, the
 #: e-book and each PDF; a print-quality photograph is well below this.
@@ -96,6 +105,28 @@ def check_nesting(tree: dict[str, Any], path: Path, source: Source) -> None:
                 if depth > MAX_NESTING:
                     raise nesting_error(path, _line_of_text(value, source))
             stack.append((value.get("c"), depth))
+
+
+def front_matter_error(
+    path: Path, key: str, where: tuple[int, int], why: Literal["aliases", "endless", "long"]
+) -> PipelineError:
+    """The error for front matter too large, at the key where it passes the limit.
+
+    ``why``: YAML aliases (``*name``) repeat a value, a value contains itself
+    through one, or the values are simply long.
+    """
+    limit = (
+        f"{MAX_FRONT_MATTER_CHARS:,} characters and {MAX_FRONT_MATTER_ITEMS:,} list entries in all"
+    )
+    message = {
+        "endless": "contains itself through a YAML alias (*name), so it never ends; write the "
+        "value out once instead",
+        "aliases": "makes the front matter larger than it may be once its YAML aliases (*name) "
+        f"are expanded ({limit}); write the value out once instead of repeating an alias",
+        "long": f"makes the front matter larger than it may be ({limit}); move long text into "
+        "the body",
+    }[why]
+    return input_error(path, "limit.front-matter-size", f"'{key}' {message}", *where)
 
 
 def nesting_error(path: Path, line: int = 0) -> PipelineError:

@@ -67,6 +67,19 @@ def executable() -> str:
     )
 
 
+@functools.cache
+def version() -> str:
+    """The version the pandoc binary reports ("3.9"), for the up-to-date check."""
+    try:
+        result = subprocess.run(
+            [executable(), "--version"], capture_output=True, timeout=limits.PANDOC_SECONDS
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise _tool_error(Path("pandoc"), f"pandoc could not be run: {exc}") from exc
+    first = result.stdout.decode("utf-8", errors="replace").partition("\n")[0]
+    return first.removeprefix("pandoc").strip() or "unknown"
+
+
 def command(source_format: str, target_format: str) -> list[str]:
     """The pandoc command line reading ``source_format`` and writing ``target_format``."""
     return [
@@ -217,10 +230,3 @@ def from_html(html: str, path: Path) -> list[dict[str, Any]]:
     output, _ = _run(html, "json", "html", path)
     blocks: list[dict[str, Any]] = decode(output, path)["blocks"]
     return blocks
-
-
-def version() -> str:
-    """The version of the pandoc binary in use."""
-    import pypandoc
-
-    return ".".join(str(part) for part in pypandoc.get_pandoc_version().split("."))

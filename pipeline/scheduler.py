@@ -15,11 +15,8 @@ document, its renders are dropped unwritten.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import gc
-import importlib
-import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +28,8 @@ from pipeline import colophon, editions, formats, verdict
 from pipeline.context import Context
 from pipeline.document import Document
 from pipeline.editions import BODY, Edition
-from pipeline.errors import Diagnostic, PipelineError
+from pipeline.errors import Diagnostic, Location, PipelineError, Severity
+from pipeline.workers import Pool, Task, WorkerKilled
 
 #: Called as ``progress(event, source, edition)`` with event "start", "done" or "skip".
 Progress = Callable[[str, Path, str], None]
@@ -131,6 +129,21 @@ def render_task(
     return kept
 
 
+@dataclass(frozen=True)
+class _Offloaded:
+    """A task given to the worker pool, and the editions it renders."""
+
+    task: Task
+    names: list[str]
+
+    def result(self) -> list[Made]:
+        made: list[Made] = self.task.result()
+        return made
+
+    def cancel(self) -> bool:
+        return self.task.cancel()
+
+
 class _Done:
     """A finished result with the interface of a future (for the in-process path)."""
 
@@ -157,15 +170,6 @@ class _Done:
         return False
 
 
-def _warm_up() -> None:
-    """Load the page renderer (WeasyPrint and its libraries) in a fresh worker.
-
-    By name, as :func:`pipeline.formats.render` does: this process, and a
-    build without paged editions, never load it.
-    """
-    importlib.import_module(editions.EDITIONS["pdf"].module)
-
-
 class Scheduler:
     """Renders the editions ``wanted`` of each document given, in ``workers`` processes or here.
 
@@ -184,7 +188,10 @@ class Scheduler:
         # the workers take everything.
         self.offloaded = paged or self.tasks
         count = min(workers, documents * len(self.offloaded)) if workers > 1 else 0
-        self.pool = _pool(count, warm=bool(paged))
+        # Workers load the page renderer as they start, by name, as
+        # pipeline.formats.render does: this process never loads it.
+        warm = editions.EDITIONS["pdf"].module if paged else None
+        self.pool = Pool(count, warm) if count else None
         #: Whether the editions need the body's HTML (one pandoc run, made here).
         self.body = any(
             BODY in editions.EDITIONS[name].made_from for task in self.tasks for name in task
@@ -200,7 +207,7 @@ class Scheduler:
         trace: TracebackType | None,
     ) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(interrupted=error is not None)
 
     def start(self, document: Document, context: Context) -> Started:
         """Start the worker tasks that need not wait for the checks (see the module)."""
@@ -235,7 +242,8 @@ class Scheduler:
         found: list[Pending] = []
         for task in self.offloaded:
             self._announce(document, task)
-            found.append(self.pool.submit(render_task, document, context, back, task, self.wanted))
+            submitted = self.pool.submit(render_task, document, context, back, task, self.wanted)
+            found.append(_Offloaded(submitted, task))
         return found
 
     def _announce(self, document: Document, task: list[str]) -> None:
@@ -244,10 +252,19 @@ class Scheduler:
                 self.notify("start", document.path, name)
 
     def collect(self, source: Path, results: list[Pending]) -> dict[str, Made]:
-        """A document's renders by edition, waiting for them; raises the first failure."""
+        """A document's renders by edition, waiting for them; raises the first failure.
+
+        A task whose worker was killed, and its process again when run alone,
+        fails the document with a :class:`PipelineError` that says so.
+        """
         made: dict[str, Made] = {}
         for result in results:
-            for item in result.result():
+            try:
+                items = result.result()
+            except WorkerKilled as killed:
+                assert isinstance(result, _Offloaded)
+                raise _killed(source, result.names, killed) from None
+            for item in items:
                 made[item.name] = item
                 self.notify("done", source, item.name)
         return made
@@ -266,23 +283,21 @@ class Started:
             result.cancel()
 
 
-def _pool(workers: int, warm: bool) -> concurrent.futures.ProcessPoolExecutor | None:
-    """``workers`` worker processes (none for 0), started at once.
-
-    With ``warm``, each worker loads WeasyPrint as it starts, while this
-    process reads and checks the sources, so that the slowest start-up costs
-    overlap.
-    """
-    if workers < 1:
-        return None
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_warm_up if warm else None,
+def _killed(source: Path, names: list[str], killed: WorkerKilled) -> PipelineError:
+    """The error for a document whose rendering process was killed twice."""
+    what = " and ".join(names)
+    return PipelineError(
+        Diagnostic(
+            Location(source),
+            Severity.ERROR,
+            "render.killed",
+            f"the process rendering the {what} edition of this document was killed "
+            f"({killed.signal_name}), and again when it was tried alone; this usually means "
+            "it ran out of memory (a very long document, or very large images): split the "
+            "document or shrink its images, or give the build more memory",
+        ),
+        category="tool",
     )
-    for _ in range(workers):
-        pool.submit(int)  # start every worker now, not at the first real task
-    return pool
 
 
 def render_one(document: Document, name: str, context: Context | None = None) -> Made:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
-from pipeline import incremental
+from pipeline import incremental, pandoc
 from pipeline import watch as watcher
 from pipeline.build import build
 from pipeline.cli import cli
@@ -174,6 +174,20 @@ def test_a_new_tool_version_rebuilds(
         return "99.0" if name == "nh3" else real(name)
 
     monkeypatch.setattr(metadata, "version", upgraded)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    assert len({o.source for o in again.outputs}) == 3
+
+
+def test_a_new_pandoc_rebuilds_and_the_manifest_names_it(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandoc is a binary, not a Python distribution: its own version counts."""
+    out = tmp_path / "build"
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    recorded = json.loads((out / incremental.MANIFEST).read_text(encoding="utf-8"))
+    assert recorded["tools"]["pandoc"] == pandoc.version()
+    assert re.fullmatch(r"\d+(\.\d+)+", pandoc.version())
+    monkeypatch.setattr(pandoc, "version", lambda: "99.0")
     again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
     assert len({o.source for o in again.outputs}) == 3
 

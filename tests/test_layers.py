@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.context",
         "pipeline.editions",
         "pipeline.outputs",
+        "pipeline.workers",
         "pipeline.fragment",
         "pipeline.imposition",
         "pipeline.formats.pdftags",

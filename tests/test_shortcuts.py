@@ -17,7 +17,7 @@ import pytest
 from helpers import write_source
 
 from pipeline import document as document_module
-from pipeline import pandoc, scheduler
+from pipeline import pandoc, scheduler, workers
 from pipeline.build import build
 from pipeline.context import Context
 from pipeline.formats import pdftags
@@ -105,16 +105,16 @@ def test_a_document_failing_its_checks_writes_nothing_though_its_pages_were_star
 
 @pytest.fixture
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
-    """The (workers, warm) of every pool a build asks for."""
-    asked: list[tuple[int, bool]] = []
-    real = scheduler._pool
+    """The (workers, whether they load the page renderer) of every pool a build starts."""
+    started: list[tuple[int, bool]] = []
 
-    def recording(workers: int, warm: bool) -> Any:
-        asked.append((workers, warm))
-        return real(workers, warm)
+    class Recording(workers.Pool):
+        def __init__(self, count: int, warm: str | None) -> None:
+            started.append((count, warm is not None))
+            super().__init__(count, warm)
 
-    monkeypatch.setattr(scheduler, "_pool", recording)
-    return asked
+    monkeypatch.setattr(scheduler, "Pool", Recording)
+    return started
 
 
 def test_one_document_gets_one_worker_for_its_pages(
@@ -124,10 +124,9 @@ def test_one_document_gets_one_worker_for_its_pages(
     formats = resolve_formats(["html", "pdf", "txt"])
     build([source], formats, tmp_path / "out", Context(source_date_epoch=None), jobs=4)
     assert pools == [(1, True)]
-    build(
-        [source], formats, tmp_path / "out", Context(source_date_epoch=None), jobs=4
-    )  # up to date
-    assert pools[-1] == (0, True)
+    # Up to date: no pool at all.
+    build([source], formats, tmp_path / "out", Context(source_date_epoch=None), jobs=4)
+    assert pools == [(1, True)]
 
 
 def test_without_pages_the_workers_take_everything_and_skip_weasyprint(
