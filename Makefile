@@ -4,9 +4,9 @@
 .DEFAULT_GOAL := help
 PYTHON ?= python3
 # One edition of every document: make html, make large-print, ... The names
-# come from the registry (pipeline/editions.py, which imports nothing else),
+# come from the registry (clearleaf/editions.py, which imports nothing else),
 # so that a new edition is a target without editing this file.
-EDITIONS := $(shell $(PYTHON) -c 'from pipeline.editions import EDITIONS; print(*EDITIONS)')
+EDITIONS := $(shell $(PYTHON) -c 'from clearleaf.editions import EDITIONS; print(*EDITIONS)')
 .DELETE_ON_ERROR:
 .PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi clean distclean
 
@@ -24,7 +24,7 @@ OUT ?= build
 # Every file below source/: the sources (source/**/*.md) and their images.
 SOURCE_FILES := $(shell find source -type f 2>/dev/null)
 # Everything an output depends on besides its source.
-DEPENDS := $(wildcard pipeline/*.py pipeline/*/*.py styles/* styles/*/*) pyproject.toml
+DEPENDS := $(wildcard clearleaf/*.py clearleaf/*/*.py clearleaf/styles/* clearleaf/styles/*/*) pyproject.toml
 # Make decides in milliseconds that nothing changed; when something did, one
 # run of the pipeline rebuilds just the documents it affects, in parallel.
 # The stamp is dated: the first `make all` of a day runs the pipeline's own
@@ -40,20 +40,20 @@ help: ## Show this help
 all: $(STAMP_ALL) ## Build every document in every format into build/
 
 $(STAMP_ALL): $(SOURCE_FILES) $(DEPENDS) | $(SETUP)
-	$(PY) -m pipeline build --quiet --out $(OUT)
+	$(PY) -m clearleaf build --quiet --out $(OUT)
 	@mkdir -p $(@D) && rm -f $(@D)/make-all-* && touch $@
 
 watch: $(SETUP) ## Rebuild whenever a source, image or style is saved
-	$(PY) -m pipeline watch --out $(OUT)
+	$(PY) -m clearleaf watch --out $(OUT)
 
 bench: $(SETUP) ## Run the benchmarks (minutes; writes bench/RESULTS.md)
 	$(PY) bench/run.py
 
 $(EDITIONS): $(SETUP)
-	$(PY) -m pipeline build --quiet --out $(OUT) --format $@
+	$(PY) -m clearleaf build --quiet --out $(OUT) --format $@
 
 check: $(SETUP) ## Check every source for accessibility problems
-	$(PY) -m pipeline check
+	$(PY) -m clearleaf check
 
 test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftotext: see .ci/run)
 	$(PY) -m pytest
@@ -61,13 +61,13 @@ test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftot
 test-fast: $(SETUP) ## The inner loop: every test but the validators' and the property tests
 	$(PY) -m pytest -m "not validators and not hypothesis"
 
-lint: $(SETUP) ## Check style and types (ruff, and mypy --strict over pipeline, tests, bench)
-	$(PY) -m ruff check pipeline tests bench
-	$(PY) -m ruff format --check pipeline tests bench
+lint: $(SETUP) ## Check style and types (ruff, and mypy --strict over clearleaf, tests, bench)
+	$(PY) -m ruff check clearleaf tests bench
+	$(PY) -m ruff format --check clearleaf tests bench
 	$(PY) -m mypy
 
 weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)
-	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from pipeline.formats import weasyprint_ffi as f; f.generate()'
+	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from clearleaf.formats import weasyprint_ffi as f; f.generate()'
 
 clean: ## Remove the built outputs
 	rm -rf $(OUT)

@@ -7,7 +7,7 @@ The front matter is complete, so the pipeline builds it without a warning.
 The output is the same for the same ``--seed``.
 
 The default ``--chapters`` was tuned so that the project's standard A5 PDF
-(``python -m pipeline build --format pdf``) has about 200 pages; ``bench/run.py``
+(``python -m clearleaf build --format pdf``) has about 200 pages; ``bench/run.py``
 reports the page count it measures.
 
 Usage: python bench/make_long.py OUT_DIR [--chapters N] [--seed 1]

@@ -7,7 +7,7 @@ Run on demand, never by the test suite::
 
 Each scenario builds the same documents in the same four formats (HTML, PDF,
 EPUB, plain text) twice: with the project's command line
-(``.venv/bin/python -m pipeline build ...``, started as a process so that its
+(``.venv/bin/python -m clearleaf build ...``, started as a process so that its
 start-up counts) and with ``bench/chain.sh`` (``pandoc -s`` to HTML, ``pandoc``
 to EPUB, ``pandoc -t plain``, ``pandoc --pdf-engine=weasyprint`` to PDF). For
 each it measures the wall time (``time.perf_counter``, median of the runs;
@@ -22,7 +22,7 @@ status: it is 0 unless a benchmarked command failed (then 1; the table says
 which) or the script itself crashed.
 
 Features the project may not have yet (``build --jobs``) are detected from
-``python -m pipeline build --help`` and used only when present.
+``python -m clearleaf build --help`` and used only when present.
 """
 
 from __future__ import annotations
@@ -263,9 +263,7 @@ def rewritten(
 def fingerprint(tree: Path) -> str:
     """A short hash of the code and styles in ``tree``: which version was measured."""
     digest = hashlib.sha256()
-    for path in sorted(
-        [tree / "pyproject.toml", *(tree / "pipeline").rglob("*"), *(tree / "styles").rglob("*")]
-    ):
+    for path in sorted([tree / "pyproject.toml", *(tree / "clearleaf").rglob("*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(tree).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
@@ -291,7 +289,7 @@ class Bench:
         #: The 1-minute load average before the benchmark: other work skews the figures.
         self.load_before = os.getloadavg()[0]
         self.pandoc = output(
-            [self.python, "-c", "from pipeline import pandoc; print(pandoc.executable())"]
+            [self.python, "-c", "from clearleaf import pandoc; print(pandoc.executable())"]
         )
         if self.pandoc == "?":
             raise SystemExit(f"cannot find the project's pandoc in {venv}; run `make all` first")
@@ -308,14 +306,14 @@ class Bench:
         self.fingerprint = fingerprint(self.tree)
         self.leaflet_source = self.tree / LEAFLET
         imported = output(
-            [self.python, "-c", "import pipeline; print(pipeline.__file__)"], cwd=self.tree
+            [self.python, "-c", "import clearleaf; print(clearleaf.__file__)"], cwd=self.tree
         )
         if not imported.startswith(str(self.tree)):
             self.results.notes.append(
-                f"Warning: the project's Python imports `pipeline` from {imported}, "
+                f"Warning: the project's Python imports `clearleaf` from {imported}, "
                 "not from the snapshot."
             )
-        help_text = output([self.python, "-m", "pipeline", "build", "--help"], cwd=self.tree)
+        help_text = output([self.python, "-m", "clearleaf", "build", "--help"], cwd=self.tree)
         self.options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", help_text))
         self.results.notes.append(
             f"`build` options found in `--help`: {', '.join(sorted(self.options)) or 'none'}. "
@@ -329,7 +327,7 @@ class Bench:
         self, sources: Sequence[Path], out: Path, formats: Sequence[str] = FOUR, jobs: int = 0
     ) -> Run:
         """Build with the project's CLI, in the snapshot; ``jobs`` only if it has ``--jobs``."""
-        command: list[str | Path] = [self.python, "-m", "pipeline", "build", *sources]
+        command: list[str | Path] = [self.python, "-m", "clearleaf", "build", *sources]
         for name in formats:
             command += ["--format", name]
         command += ["--out", out]
@@ -603,7 +601,7 @@ def machine(bench: Bench) -> list[tuple[str, str]]:
         ("Python (project)", python),
         ("pandoc", version([bench.pandoc, "--version"])),
         ("WeasyPrint", version([bench.venv / "bin" / "weasyprint", "--version"])),
-        ("clearleaf", version([bench.python, "-m", "pipeline", "--version"], cwd=bench.tree)),
+        ("clearleaf", version([bench.python, "-m", "clearleaf", "--version"], cwd=bench.tree)),
         ("make", version(["make", "--version"])),
         ("commit", f"{commit}{' + uncommitted changes' if dirty not in ('', '?') else ''}"),
         ("code measured", f"snapshot of the tree at the start, sha256 {bench.fingerprint}…"),

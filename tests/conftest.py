@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.a11y import quality
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.editions import EDITIONS
-from pipeline.metadata import Metadata
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.a11y import quality
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.editions import EDITIONS
+from clearleaf.metadata import Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

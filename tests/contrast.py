@@ -15,7 +15,7 @@ from pathlib import Path
 import tinycss2
 import tinycss2.color3
 
-STYLES = Path(__file__).resolve().parents[1] / "styles"
+STYLES = Path(__file__).resolve().parents[1] / "clearleaf" / "styles"
 
 #: Custom properties used as text colours (WCAG 2.2 SC 1.4.3: at least 4.5:1).
 TEXT_PREFIXES = ("--text", "--muted", "--link")

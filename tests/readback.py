@@ -23,9 +23,9 @@ import pikepdf
 from helpers import text_content, xpath_elements
 from validators import pdftotext
 
-from pipeline.ast import stringify, walk
-from pipeline.document import Document
-from pipeline.formats.txt import list_marker
+from clearleaf.ast import stringify, walk
+from clearleaf.document import Document
+from clearleaf.formats.txt import list_marker
 
 MM = 72 / 25.4
 #: Each printed edition's left and right page margins (styles/*.css), in points.

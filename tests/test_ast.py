@@ -1,13 +1,13 @@
-"""pipeline.ast: helpers over pandoc's AST, and the walk the checks share (pipeline.a11y.source)."""
+"""clearleaf.ast: helpers over pandoc's AST, and the walk the checks share."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from pipeline import pandoc
-from pipeline.a11y.source import elements, one_walk
-from pipeline.ast import Elements, image_sources, stringify, walk
+from clearleaf import pandoc
+from clearleaf.a11y.source import elements, one_walk
+from clearleaf.ast import Elements, image_sources, stringify, walk
 
 
 def blocks_of(markdown: str) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""pipeline.ast's accessors: each reads or writes the field it names, in what pandoc writes."""
+"""clearleaf.ast's accessors: each reads or writes the field it names, in what pandoc writes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ast, pandoc
-from pipeline.ast import Attr, Node, Target, stringify
+from clearleaf import ast, pandoc
+from clearleaf.ast import Attr, Node, Target, stringify
 
 
 def blocks_of(markdown: str) -> list[Node]:

@@ -1,4 +1,4 @@
-"""The source accessibility checks (pipeline.a11y) and the ``check`` command.
+"""The source accessibility checks (clearleaf.a11y) and the ``check`` command.
 
 Each check is shown failing on ``fixtures/checks/<code>-fail.md`` at the
 lines and columns written out below, and quiet on ``<code>-pass.md``. The
@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT
 from helpers import front_matter
 
-from pipeline.a11y import CHECKS as ALL_CHECKS
-from pipeline.a11y import run_checks
-from pipeline.a11y.source import walk
-from pipeline.cli import cli
-from pipeline.document import load
-from pipeline.errors import Diagnostic, Severity
+from clearleaf.a11y import CHECKS as ALL_CHECKS
+from clearleaf.a11y import run_checks
+from clearleaf.a11y.source import walk
+from clearleaf.cli import cli
+from clearleaf.document import load
+from clearleaf.errors import Diagnostic, Severity
 
 CHECK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 

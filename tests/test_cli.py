@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import CONSTRUCTS_SOURCE
 
-from pipeline import __version__
-from pipeline.cli import cli
-from pipeline.errors import display_path
+from clearleaf import __version__
+from clearleaf.cli import cli
+from clearleaf.errors import display_path
 
 BAD_SOURCE = """\
 ---

@@ -14,9 +14,9 @@ from helpers import text_content, xpath_elements
 from lxml import etree
 from pdfminer.high_level import extract_text
 
-from pipeline.build import build
-from pipeline.context import Context
-from pipeline.plan import resolve_formats
+from clearleaf.build import build
+from clearleaf.context import Context
+from clearleaf.plan import resolve_formats
 
 STATEMENT = "This information is also available as"
 OPF_NAMESPACES = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}

@@ -9,12 +9,12 @@ import pytest
 from conftest import FIXTURES, LEAFLET_SOURCE
 from lxml import etree
 
-from pipeline import conformance
-from pipeline.build import build
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.plan import resolve_formats
-from pipeline.verdict import judge
+from clearleaf import conformance
+from clearleaf.build import build
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.plan import resolve_formats
+from clearleaf.verdict import judge
 
 CERTIFIED = FIXTURES / "validators" / "certified.md"
 OPF_NAMESPACES = {"opf": "http://www.idpf.org/2007/opf"}

@@ -18,9 +18,9 @@ from conftest import BACK_PANEL_SOURCE, LEAFLET_SOURCE
 from pdfminer.high_level import extract_pages, extract_text
 from pdfminer.layout import LTChar, LTTextContainer
 
-from pipeline.build import build
-from pipeline.context import Context
-from pipeline.plan import resolve_formats
+from clearleaf.build import build
+from clearleaf.context import Context
+from clearleaf.plan import resolve_formats
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)

@@ -19,9 +19,9 @@ from conftest import FORMAT_NAMES, ROOT, Built, build_all
 from helpers import replace_once, text_content, xpath_elements, xpath_strings
 from lxml import etree
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.context import Context
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.context import Context
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -410,7 +410,7 @@ def test_build_in_another_process_is_identical(constructs: Built, tmp_path: Path
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "clearleaf",
             "build",
             str(constructs.source),
             "--out",

@@ -24,9 +24,9 @@ from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE, ROOT, Writer
 from helpers import front_matter
 
-from pipeline import incremental, pandoc
-from pipeline.cli import cli
-from pipeline.outputs import TEMPORARY_PREFIX, remove_stale_temporaries
+from clearleaf import incremental, pandoc
+from clearleaf.cli import cli
+from clearleaf.outputs import TEMPORARY_PREFIX, remove_stale_temporaries
 
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
 
@@ -49,7 +49,7 @@ def wait(name):
     while not (marks / name).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
 
-import pipeline.formats.txt as txt
+import clearleaf.formats.txt as txt
 original = txt.render
 def render(inputs):
     stem = inputs.document.stem
@@ -76,7 +76,7 @@ if mode == "hold-write":
         return made
     tempfile.mkstemp = mkstemp
 
-from pipeline.cli import main
+from clearleaf.cli import main
 sys.argv = ["clearleaf", *sys.argv[3:]]
 main()
 """
@@ -304,7 +304,7 @@ def test_a_pandoc_first_on_path_is_never_run(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "clearleaf",
             "build",
             "-f",
             "html",

@@ -18,16 +18,16 @@ import pikepdf
 import pytest
 import readback
 import weasyprint
-from conftest import FIXTURES, PRINTED_SUFFIXES, ROOT
+from conftest import FIXTURES, PRINTED_SUFFIXES
 from helpers import front_matter
 from validators import pdftotext
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.context import STYLES_DIR, Context
-from pipeline.document import load
-from pipeline.formats import pdftags, tables
-from pipeline.formats.txt import SUPERSCRIPTS, raised
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.context import STYLES_DIR, Context
+from clearleaf.document import load
+from clearleaf.formats import pdftags, tables
+from clearleaf.formats.txt import SUPERSCRIPTS, raised
 
 FIDELITY = FIXTURES / "fidelity.md"
 READ_IN_ORDER = [".pdf", "-large-print.pdf", "-print.pdf"]
@@ -218,7 +218,7 @@ def test_screen_editions_number_lists_as_written(built: Path, edition: str) -> N
         '<ol class="list-parens" start="2" type="1">',
     ):
         assert tag in page, tag
-    css = (ROOT / "styles" / "base.css").read_text(encoding="utf-8")
+    css = (STYLES_DIR / "base.css").read_text(encoding="utf-8")
     assert "ol.list-paren.list-upper-alpha { list-style-type: clearleaf-upper-alpha-paren; }" in css
 
 
@@ -245,7 +245,7 @@ def test_code_reads_back_as_written(built: Path, edition: str) -> None:
 def test_with_ligatures_code_would_read_back_otherwise(tmp_path: Path) -> None:
     """The code check fails when the styles let JetBrains Mono join its characters."""
     styles = tmp_path / "styles"
-    shutil.copytree(ROOT / "styles", styles)
+    shutil.copytree(STYLES_DIR, styles)
     base = styles / "base.css"
     css = base.read_text(encoding="utf-8")
     css = css.replace("font-variant-ligatures: none;", "").replace(
@@ -328,7 +328,7 @@ def test_heading_levels_are_told_apart(tmp_path: Path) -> None:
 
 
 def test_a_symbol_a_project_font_prints_is_printed_and_not_reported(built: Path) -> None:
-    from pipeline.a11y import run_checks
+    from clearleaf.a11y import run_checks
 
     assert [d for d in run_checks(load(FIDELITY)) if d.code == "pdf.missing-glyph"] == []
     text = readback.pdf_text(output(built, ".pdf"))

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
-from pipeline.cli import cli
+from clearleaf.cli import cli
 
 MANY = """\
 ---

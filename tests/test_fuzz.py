@@ -5,10 +5,11 @@ anything: the constructs real Markdown contains, broken ones (unclosed fences,
 stray front matter, raw HTML, dangling references), front matter with the
 wrong types, YAML anchors and aliases, byte-order marks, control characters
 and text in many scripts, cut and spliced at random. Each goes through
-``check``, some through ``build`` in every edition; a source may be refused,
-but only with located messages and exit code 2: never an internal error, a
-traceback, or exit code 3. Derandomised, so that CI runs the same cases every
-time; about a minute in all.
+``check``, some through ``build`` in every edition; a source may have
+findings (exit code 1) or be refused (exit code 2), but only with located
+messages: never an internal error, a traceback, or exit code 3.
+Derandomised, so that CI runs the same cases every time; about a minute in
+all.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from helpers import front_matter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.cli import cli
-from pipeline.editions import EDITIONS
+from clearleaf.cli import cli
+from clearleaf.editions import EDITIONS
 
 # The slow tier (the @given functions are inside the tests, where
 # Hypothesis's plugin does not see them to mark them itself).
@@ -152,7 +153,7 @@ def run(arguments: list[str]) -> Result:
     result = CliRunner().invoke(cli, arguments)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    assert result.exit_code in (0, 2), result.output
+    assert result.exit_code in (0, 1, 2), result.output  # success, findings, refused
     assert "internal error" not in result.output, result.output
     assert "Traceback" not in result.output, result.output
     return result
@@ -180,7 +181,7 @@ def test_check_answers_every_source_without_a_traceback() -> None:
 
     check()
     # Enough of them are accepted for the fuzzing to reach past the front matter.
-    assert outcomes[0] >= 100 and outcomes[2] >= 30, outcomes
+    assert outcomes[0] >= 100 and outcomes[1] + outcomes[2] >= 30, outcomes
 
 
 def test_build_answers_every_source_without_a_traceback() -> None:
@@ -202,4 +203,4 @@ def test_build_answers_every_source_without_a_traceback() -> None:
             outcomes[result.exit_code] += 1
 
     build()
-    assert outcomes[0] >= 12 and outcomes[2] >= 4, outcomes
+    assert outcomes[0] >= 12 and outcomes[1] + outcomes[2] >= 4, outcomes

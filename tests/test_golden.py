@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import Built, build_all
 
-from pipeline.context import Context
-from pipeline.editions import EDITIONS
+from clearleaf.context import Context
+from clearleaf.editions import EDITIONS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 HASHES = GOLDEN / "editions.sha256"

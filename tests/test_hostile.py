@@ -33,11 +33,11 @@ from click.testing import CliRunner, Result
 from conftest import ALL_SUFFIXES, FIXTURES, ROOT
 from helpers import REQUIRED_FRONT_MATTER
 
-from pipeline import fonts, limits, pandoc
-from pipeline.cli import cli
-from pipeline.document import load
-from pipeline.editions import EDITIONS
-from pipeline.errors import PipelineError
+from clearleaf import fonts, limits, pandoc
+from clearleaf.cli import cli
+from clearleaf.document import load
+from clearleaf.editions import EDITIONS
+from clearleaf.errors import PipelineError
 
 BAD = Path(__file__).resolve().parent / "bad"
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
@@ -152,7 +152,7 @@ def test_bad_sources_in_one_real_process(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "clearleaf",
             "build",
             "--quiet",
             "--format",
@@ -475,8 +475,8 @@ def allowed_to_read(docs: Path, out: Path) -> list[Path]:
         for p in (
             docs,
             out,
-            ROOT / "styles",
-            ROOT / "pipeline",
+            ROOT / "clearleaf" / "styles",
+            ROOT / "clearleaf",
             ROOT / "clearleaf.egg-info",
             fonts.FONT_DIR,
             Path(sys.prefix),
@@ -600,7 +600,7 @@ def test_pdf_fetches_nothing_the_checks_would_have_refused(
         f'<link rel="stylesheet" href="../secret.css">'
         f'<link rel="stylesheet" href="http://127.0.0.1:{port}/s.css">'
     )
-    from pipeline.scheduler import render_one
+    from clearleaf.scheduler import render_one
 
     with RECORDER.recording(), pytest.raises(PipelineError) as caught:
         render_one(document, "pdf")
@@ -626,7 +626,7 @@ def test_pandoc_always_runs_sandboxed_with_limits() -> None:
 PAUSED_BUILD = """
 import sys, time
 from pathlib import Path
-import pipeline.formats.txt as txt
+import clearleaf.formats.txt as txt
 marks, mode = Path(sys.argv[1]), sys.argv[2]
 original = txt.render
 def render(inputs):
@@ -640,7 +640,7 @@ def render(inputs):
     (marks / f"{stem}-rendered").touch()
     return result
 txt.render = render
-from pipeline.cli import main
+from clearleaf.cli import main
 sys.argv = ["clearleaf", *sys.argv[3:]]
 main()
 """
@@ -732,7 +732,7 @@ def test_interrupted_parallel_build_leaves_the_output_folder_as_it_was(tmp_path:
 
 
 def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path: Path) -> None:
-    from pipeline.outputs import TEMPORARY_PREFIX
+    from clearleaf.outputs import TEMPORARY_PREFIX
 
     out = tmp_path / "out"
     out.mkdir()

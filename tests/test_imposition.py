@@ -29,12 +29,12 @@ from pdfua_checks import marked_runs, problems
 from validators import ToolMissing, pdftotext, pdfua
 from weasyprint.urls import path2url
 
-from pipeline import imposition
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.formats import pdftags
-from pipeline.imposition import SHEET_SIZE, impose, saddle_stitch
-from pipeline.scheduler import render_one
+from clearleaf import imposition
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.formats import pdftags
+from clearleaf.imposition import SHEET_SIZE, impose, saddle_stitch
+from clearleaf.scheduler import render_one
 
 A5 = (148 * 72 / 25.4, 210 * 72 / 25.4)
 MARKER = re.compile(r"PAGE-(\d+)")

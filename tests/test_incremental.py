@@ -14,14 +14,14 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
-from pipeline import incremental, pandoc
-from pipeline import watch as watcher
-from pipeline.build import build
-from pipeline.cli import cli
-from pipeline.context import STYLES_DIR, Context
-from pipeline.errors import PipelineError
-from pipeline.outputs import remove_stale_temporaries
-from pipeline.plan import Job, plan, resolve_formats, shard
+from clearleaf import incremental, pandoc
+from clearleaf import watch as watcher
+from clearleaf.build import build
+from clearleaf.cli import cli
+from clearleaf.context import STYLES_DIR, Context
+from clearleaf.errors import PipelineError
+from clearleaf.outputs import remove_stale_temporaries
+from clearleaf.plan import Job, plan, resolve_formats, shard
 
 
 @pytest.fixture
@@ -318,7 +318,7 @@ def test_a_review_date_passing_makes_a_source_out_of_date(
     """Its checks run again and say so; afterwards it is up to date again."""
     import datetime as dt
 
-    from pipeline.a11y import CHECKS, quality
+    from clearleaf.a11y import CHECKS, quality
 
     assert quality.REVIEW_DUE in CHECKS
     # Its front matter says next_review: 2030-01-15.

@@ -15,60 +15,60 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
+PACKAGE = Path(__file__).resolve().parents[1] / "clearleaf"
 
 #: From the bottom up. A pattern ending in ".*" takes every module below that package.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Foundations: diagnostics, the AST and source-map helpers, the registry
     # of editions, settings, and the PDF and file helpers that know no document.
     (
-        "pipeline",
-        "pipeline.errors",
-        "pipeline.ast",
-        "pipeline.sourcemap",
-        "pipeline.context",
-        "pipeline.editions",
-        "pipeline.outputs",
-        "pipeline.workers",
-        "pipeline.fragment",
-        "pipeline.imposition",
-        "pipeline.formats.pdftags",
-        "pipeline.formats.tables",
-        "pipeline.formats.weasyprint_ffi",
-        "pipeline.formats._weasyprint_cdef",
+        "clearleaf",
+        "clearleaf.errors",
+        "clearleaf.ast",
+        "clearleaf.sourcemap",
+        "clearleaf.context",
+        "clearleaf.editions",
+        "clearleaf.outputs",
+        "clearleaf.workers",
+        "clearleaf.fragment",
+        "clearleaf.imposition",
+        "clearleaf.formats.pdftags",
+        "clearleaf.formats.tables",
+        "clearleaf.formats.weasyprint_ffi",
+        "clearleaf.formats._weasyprint_cdef",
     ),
     # Reading a source: limits, front matter, pandoc, raw HTML, outline, links, fonts.
     (
-        "pipeline.limits",
-        "pipeline.metadata",
-        "pipeline.pandoc",
-        "pipeline.assets",
-        "pipeline.rawhtml",
-        "pipeline.sanitize",
-        "pipeline.outline",
-        "pipeline.targets",
-        "pipeline.fonts",
+        "clearleaf.limits",
+        "clearleaf.metadata",
+        "clearleaf.pandoc",
+        "clearleaf.assets",
+        "clearleaf.rawhtml",
+        "clearleaf.sanitize",
+        "clearleaf.outline",
+        "clearleaf.targets",
+        "clearleaf.fonts",
     ),
     # The document.
-    ("pipeline.document",),
+    ("clearleaf.document",),
     # The checks and the figures they rest on.
-    ("pipeline.readability", "pipeline.conformance", "pipeline.a11y", "pipeline.a11y.*"),
+    ("clearleaf.readability", "clearleaf.conformance", "clearleaf.a11y", "clearleaf.a11y.*"),
     # What the checks hand forward: the verdict, the back matter, the page it is set in.
-    ("pipeline.verdict", "pipeline.colophon", "pipeline.page"),
+    ("clearleaf.verdict", "clearleaf.colophon", "clearleaf.page"),
     # The editions.
-    ("pipeline.formats", "pipeline.formats.*"),
+    ("clearleaf.formats", "clearleaf.formats.*"),
     # The phases of a build.
-    ("pipeline.plan", "pipeline.report", "pipeline.incremental", "pipeline.scheduler"),
+    ("clearleaf.plan", "clearleaf.report", "clearleaf.incremental", "clearleaf.scheduler"),
     # The build, and rebuilding on change.
-    ("pipeline.build", "pipeline.watch"),
+    ("clearleaf.build", "clearleaf.watch"),
     # The command line.
-    ("pipeline.cli", "pipeline.__main__"),
+    ("clearleaf.cli", "clearleaf.__main__"),
 )
 
 #: Modules that may import inside functions, and why: the command line
 #: imports a command's machinery only when that command runs, so that
 #: ``--help`` and ``--version`` answer at once.
-LAZY = {"pipeline.cli"}
+LAZY = {"clearleaf.cli"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _walk(
             if child.level:
                 parts = here.split(".")[: len(here.split(".")) - child.level + 1]
                 base = ".".join([*parts, base] if base else parts)
-            # "from pipeline import ast" imports the module pipeline.ast.
+            # "from clearleaf import ast" imports the module clearleaf.ast.
             targets = [
                 f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
                 for alias in child.names

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from pipeline.editions import EDITIONS
+from clearleaf.editions import EDITIONS
 
-FALLBACK = ("pipeline", "styles", "source", "Makefile", "pyproject.toml", "README.md")
+FALLBACK = ("clearleaf", "source", "Makefile", "pyproject.toml", "README.md")
 
 
 def project_files() -> list[Path]:

@@ -1,4 +1,4 @@
-"""Front-matter validation through pipeline.document.load: each mistake gives its code and line."""
+"""Front-matter validation through clearleaf.document.load: each mistake gives its code and line."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import Writer
 
-from pipeline.document import load
-from pipeline.errors import PipelineError
+from clearleaf.document import load
+from clearleaf.errors import PipelineError
 
 GOOD = """\
 ---

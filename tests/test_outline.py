@@ -1,4 +1,4 @@
-"""Headings as real documents write them (pipeline.outline), in every edition.
+"""Headings as real documents write them (clearleaf.outline), in every edition.
 
 A first ``#`` heading that repeats the title is the title; a body whose
 sections are ``#`` (or setext ``===``) headings is shown one level down; a
@@ -15,13 +15,13 @@ import pytest
 from conftest import Writer
 from helpers import REQUIRED_FRONT_MATTER
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.a11y import run_checks
-from pipeline.ast import walk
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.errors import PipelineError
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.a11y import run_checks
+from clearleaf.ast import walk
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.errors import PipelineError
 
 TITLE = "Looking After Your Feet"  # REQUIRED_FRONT_MATTER's title
 

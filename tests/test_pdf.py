@@ -322,10 +322,10 @@ def test_pdfs_use_no_font_of_the_machine(
     """The project's font configuration hides the machine's fonts; without it they show."""
     import contextlib
 
-    from pipeline import fonts as project_fonts
-    from pipeline.build import build
-    from pipeline.context import Context
-    from pipeline.plan import resolve_formats
+    from clearleaf import fonts as project_fonts
+    from clearleaf.build import build
+    from clearleaf.context import Context
+    from clearleaf.plan import resolve_formats
 
     if not hidden:
         if not subprocess.run(["fc-list", ":charset=2610"], capture_output=True, text=True).stdout:
@@ -476,9 +476,9 @@ def test_language_change_is_tagged(constructs: Built) -> None:
 
 
 def test_fetcher_serves_the_project_fonts_and_nothing_else(tmp_path: Path) -> None:
-    from pipeline import fonts
-    from pipeline.context import STYLES_DIR
-    from pipeline.formats.pdf import DOCUMENT_URL, STYLES_URL, _Fetcher
+    from clearleaf import fonts
+    from clearleaf.context import STYLES_DIR
+    from clearleaf.formats.pdf import DOCUMENT_URL, STYLES_URL, _Fetcher
 
     fetcher = _Fetcher({DOCUMENT_URL: tmp_path, STYLES_URL: STYLES_DIR}, STYLES_DIR)
     for name in ("AtkinsonHyperlegible-Regular.ttf", "NotoSansThai.ttf", "NotoEmoji.ttf"):

@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from wellformed import html_problems, xhtml_problems
 
-from pipeline import build as builder
-from pipeline.context import Context
-from pipeline.errors import PipelineError
-from pipeline.report import Report
+from clearleaf import build as builder
+from clearleaf.context import Context
+from clearleaf.errors import PipelineError
+from clearleaf.report import Report
 
 FRONT_MATTER = front_matter(
     "Generated Document", description="A document written by the property-based tests."

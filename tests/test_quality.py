@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE, Writer
 from test_metadata import GOOD, assert_diagnostic, load_error
 
-from pipeline.a11y import quality, run_checks
-from pipeline.cli import cli
-from pipeline.document import load
-from pipeline.metadata import Contact
+from clearleaf.a11y import quality, run_checks
+from clearleaf.cli import cli
+from clearleaf.document import load
+from clearleaf.metadata import Contact
 
 FULL = """\
 ---

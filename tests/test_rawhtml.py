@@ -18,12 +18,12 @@ import pytest
 from conftest import FIXTURES, Writer
 from helpers import REQUIRED_FRONT_MATTER
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.ast import walk
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.errors import Severity
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.ast import walk
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.errors import Severity
 
 EXPORTED = FIXTURES / "exported-page.md"
 
@@ -112,7 +112,7 @@ def test_every_construct_reaches_the_text_edition(editions: dict[str, str]) -> N
 def test_a_table_in_html_without_a_header_row_is_found_at_its_line(write: Writer) -> None:
     body = "Intro.\n\n<table>\n<tr><td>a</td><td>b</td></tr>\n</table>\n"
     document = load(write(REQUIRED_FRONT_MATTER + body))
-    from pipeline.a11y import run_checks
+    from clearleaf.a11y import run_checks
 
     found = [d for d in run_checks(document) if d.code == "a11y.table-header"]
     assert [(d.location.line, d.severity) for d in found] == [(12, Severity.WARNING)]

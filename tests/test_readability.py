@@ -1,4 +1,4 @@
-"""The readability report (pipeline.readability) and its check, ``readability.reading-age``.
+"""The readability report (clearleaf.readability) and its check, ``readability.reading-age``.
 
 Syllable counts are checked against the CMU Pronouncing Dictionary, the
 formulas against figures worked out by hand, sentence splitting on the cases
@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE
 from helpers import front_matter
 
-from pipeline import readability
-from pipeline.a11y import CHECKS, run_checks
-from pipeline.cli import cli
-from pipeline.document import Document, load
-from pipeline.errors import Severity
+from clearleaf import readability
+from clearleaf.a11y import CHECKS, run_checks
+from clearleaf.cli import cli
+from clearleaf.document import Document, load
+from clearleaf.errors import Severity
 
 CODE = "readability.reading-age"
 
@@ -63,7 +63,7 @@ KNOWN = {
     "sometimes": 2,
     "therefore": 2,
     "moreover": 3,
-    "pipeline": 2,
+    "clearleaf": 2,
     "people": 2,
     "heroin": 3,
     "recipe": 3,

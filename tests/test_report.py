@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE
 
-from pipeline.cli import cli
+from clearleaf.cli import cli
 
 BAD = """\
 ---

@@ -1,4 +1,4 @@
-"""pipeline.sanitize's policy: what is published, what is refused, and the nh3 backstop."""
+"""clearleaf.sanitize's policy: what is published, what is refused, and the nh3 backstop."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT, Writer
 from helpers import REQUIRED_FRONT_MATTER
 
-from pipeline import fragment, pandoc, sanitize
-from pipeline.document import load
-from pipeline.errors import PipelineError, Severity
-from pipeline.sourcemap import Source
+from clearleaf import fragment, pandoc, sanitize
+from clearleaf.context import STYLES_DIR
+from clearleaf.document import load
+from clearleaf.errors import PipelineError, Severity
+from clearleaf.sourcemap import Source
 
 
 def refusal(write: Writer, body: str) -> str:
@@ -159,15 +160,15 @@ def test_what_is_refused(write: Writer, body: str, expected: str) -> None:
 
 def test_reserved_ids_cover_the_page_templates() -> None:
     """Every identifier the page itself uses is reserved, so that no source can repeat it."""
-    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "styles").glob("*.*html")]
-    texts.append((ROOT / "pipeline" / "page.py").read_text(encoding="utf-8"))
+    texts = [p.read_text(encoding="utf-8") for p in STYLES_DIR.glob("*.*html")]
+    texts.append((ROOT / "clearleaf" / "page.py").read_text(encoding="utf-8"))
     used = {m for text in texts for m in re.findall(r'\bid="([A-Za-z][\w-]*)"', text)}
     assert used - sanitize.RESERVED_IDS == set()
 
 
 def test_reserved_classes_cover_the_styles() -> None:
     """Every class the styles give meaning to is the editors' or reserved for the page."""
-    css = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "styles").glob("*.css"))
+    css = "\n".join(p.read_text(encoding="utf-8") for p in STYLES_DIR.glob("*.css"))
     css = re.sub(r"/\*.*?\*/|url\([^)]*\)", "", css, flags=re.DOTALL)
     used = set(re.findall(r"\.([A-Za-z][\w-]*)(?=[^;{}]*\{)", css))
     owned = sanitize.EDITOR_CLASSES | sanitize.RESERVED_CLASSES | sanitize.PANDOC_CLASSES

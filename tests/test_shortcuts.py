@@ -16,12 +16,12 @@ import pydyf
 import pytest
 from helpers import write_source
 
-from pipeline import document as document_module
-from pipeline import pandoc, scheduler, workers
-from pipeline.build import build
-from pipeline.context import Context
-from pipeline.formats import pdftags
-from pipeline.plan import resolve_formats
+from clearleaf import document as document_module
+from clearleaf import pandoc, scheduler, workers
+from clearleaf.build import build
+from clearleaf.context import Context
+from clearleaf.formats import pdftags
+from clearleaf.plan import resolve_formats
 
 BODY = "## What to do\n\n- Ask your *pharmacist*.\n- Read the [guide](https://example.org).\n"
 

@@ -1,10 +1,10 @@
 """Links as real documents write them: resolved against a base address, or published as text.
 
 Site-relative and relative links, template placeholders and links to places
-the document does not have are found with their line (pipeline.targets) and
+the document does not have are found with their line (clearleaf.targets) and
 never published broken: no edition links outside itself to a file that is not
 there, and the e-book references nothing outside its container. Generic link
-text is a warning whose suggestion fits the document (pipeline.a11y.links).
+text is a warning whose suggestion fits the document (clearleaf.a11y.links).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import pytest
 from conftest import Writer
 from helpers import REQUIRED_FRONT_MATTER, front_matter, pdf_pages_text
 
-from pipeline import build as builder
-from pipeline import plan
-from pipeline.a11y import run_checks
-from pipeline.ast import walk
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.errors import Severity
-from pipeline.verdict import judge
+from clearleaf import build as builder
+from clearleaf import plan
+from clearleaf.a11y import run_checks
+from clearleaf.ast import walk
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.errors import Severity
+from clearleaf.verdict import judge
 
 BODY = (
     "See [colds](/conditions/cold) and [the next page](getting-diagnosed).\n\n"  # line 10

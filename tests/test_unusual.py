@@ -30,13 +30,13 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTTextLine
 from wellformed import html_problems, xhtml_problems
 
-from pipeline import build as builder
-from pipeline import fonts, plan
-from pipeline.a11y import glyphs
-from pipeline.context import Context
-from pipeline.editions import Edition
-from pipeline.errors import Severity
-from pipeline.report import Report
+from clearleaf import build as builder
+from clearleaf import fonts, plan
+from clearleaf.a11y import glyphs
+from clearleaf.context import Context
+from clearleaf.editions import Edition
+from clearleaf.errors import Severity
+from clearleaf.report import Report
 
 UNUSUAL = Path(__file__).resolve().parent / "unusual"
 
@@ -192,7 +192,7 @@ def test_right_to_left_document_is_right_to_left_on_screen(name: str, tmp_path: 
 
 
 def load_title(source: Path) -> str:
-    from pipeline.document import load
+    from clearleaf.document import load
 
     return load(source).meta.title
 
@@ -268,7 +268,7 @@ def test_page_furniture_follows_the_direction(
 
 
 def load_lang(source: Path) -> str:
-    from pipeline.document import load
+    from clearleaf.document import load
 
     return load(source).meta.lang
 
@@ -418,14 +418,14 @@ def test_an_empty_box_the_check_did_not_foresee_is_reported_by_the_renderer(
     # The font tables say every character has a glyph: the check finds nothing.
     monkeypatch.setattr(fonts, "printable", lambda char: True)
     monkeypatch.setattr(glyphs, "printable", lambda char: True)
-    with caplog.at_level(logging.DEBUG, logger="pipeline"):
+    with caplog.at_level(logging.DEBUG, logger="clearleaf"):
         report = build(source, tmp_path, plan.resolve_formats(["pdf"]))
     assert [str(d) for d in report.diagnostics if d.code == "pdf.missing-glyph"] == [
         f'{source}:19:10: warning pdf.missing-glyph: "𓀀" (U+13000) was printed as an empty '
         "box in the leaflet PDF; write it in words or leave it out"
     ]
     assert not report.failed
-    assert [r for r in caplog.records if r.name.startswith("pipeline")] == []
+    assert [r for r in caplog.records if r.name.startswith("clearleaf")] == []
     # Built again, up to date: the manifest says it again.
     again = builder.build(
         [source], plan.resolve_formats(["pdf"]), tmp_path, Context(source_date_epoch=None)

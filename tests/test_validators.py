@@ -35,11 +35,11 @@ import validators
 from conftest import ALL_SUFFIXES, CONSTRUCTS_SOURCE, FIXTURES, PRINTED_SUFFIXES, ROOT
 from validators import Browser, Findings
 
-from pipeline.build import build
-from pipeline.context import Context
-from pipeline.document import load
-from pipeline.errors import Diagnostic, Severity
-from pipeline.plan import discover, resolve_formats
+from clearleaf.build import build
+from clearleaf.context import Context
+from clearleaf.document import load
+from clearleaf.errors import Diagnostic, Severity
+from clearleaf.plan import discover, resolve_formats
 
 # Every test here runs a validator of the field in its own process: `make test`
 # runs them, `make test-fast` (the inner loop) leaves them out.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import LEAFLET_SOURCE, ROOT
 
-from pipeline.formats import _weasyprint_cdef, weasyprint_ffi
+from clearleaf.formats import _weasyprint_cdef, weasyprint_ffi
 
 
 def _shipped_ffi() -> Path:
@@ -37,7 +37,7 @@ def test_the_table_matches_the_installed_weasyprint() -> None:
     match = weasyprint_ffi.declarations(_shipped_ffi().read_text(encoding="utf-8"))
     assert match is not None, "WeasyPrint no longer declares its C functions in one ffi.cdef()"
     assert weasyprint_ffi.digest(match[1]) == _weasyprint_cdef.DIGEST, (
-        "pipeline/formats/_weasyprint_cdef.py is stale: run `make weasyprint-ffi`"
+        "clearleaf/formats/_weasyprint_cdef.py is stale: run `make weasyprint-ffi`"
     )
 
 
@@ -86,8 +86,8 @@ def test_other_modules_are_left_alone() -> None:
 
 
 ACTIVE = (
-    "import pipeline.formats.pdf\n"
-    "from pipeline.formats import weasyprint_ffi\n"
+    "import clearleaf.formats.pdf\n"
+    "from clearleaf.formats import weasyprint_ffi\n"
     "print(weasyprint_ffi.active())"
 )
 
@@ -100,8 +100,8 @@ def test_the_pdf_format_loads_the_table_unless_switched_off() -> None:
 RENDER = f"""
 import sys
 from pathlib import Path
-from pipeline.document import load
-from pipeline.scheduler import render_one
+from clearleaf.document import load
+from clearleaf.scheduler import render_one
 sys.stdout.write(render_one(load(Path({str(LEAFLET_SOURCE)!r})), "pdf").data.hex())
 """
 

@@ -1,0 +1,5 @@
+"""Entry point for ``python -m clearleaf``."""
+
+from clearleaf.cli import main
+
+main()

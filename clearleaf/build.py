@@ -1,0 +1,225 @@
+"""Building documents: the phases of a build (plan, read, check, render, write).
+
+Each phase has its module: :mod:`clearleaf.plan` finds the sources,
+:mod:`clearleaf.document` reads one, :mod:`clearleaf.verdict` checks it,
+:mod:`clearleaf.scheduler` renders its editions, :mod:`clearleaf.outputs`
+writes them, and :mod:`clearleaf.report` keeps what happened. This module
+runs them in order, so that a source is read and checked once whatever
+number of editions is made of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from clearleaf import document as document_module
+from clearleaf import incremental, outputs, scheduler, verdict
+from clearleaf.a11y import quality
+from clearleaf.context import Context
+from clearleaf.document import Document
+from clearleaf.editions import Edition
+from clearleaf.errors import PipelineError, Severity
+from clearleaf.plan import Job
+from clearleaf.report import Output, Reading, Report
+from clearleaf.scheduler import Made, Progress
+
+
+def read(source: Path, report: Report, html: bool = False) -> Document | None:
+    """Load ``source``, or record why it cannot be read in ``report`` and return ``None``.
+
+    ``html``: the caller will need the body's HTML (see :func:`clearleaf.document.load`).
+    """
+    timings = report.timings.setdefault(source, {})
+    started = time.perf_counter()
+    try:
+        return document_module.load(source, html=html)
+    except document_module.InvalidSource as error:
+        timings["read"] = time.perf_counter() - started
+        report.reject(source, error)
+        if error.document is not None:
+            # Not publishable, but what could be read is checked in the same
+            # run, so that every problem of the source is known at once.
+            report.diagnostics.extend(verdict.judge(error.document).diagnostics)
+        return None
+    except PipelineError as error:
+        report.reject(source, error)
+        return None
+    finally:
+        timings.setdefault("read", time.perf_counter() - started)
+
+
+def judge(document: Document, report: Report, strict: bool = False) -> verdict.Verdict:
+    """Run the checks on ``document`` and record what they found in ``report``.
+
+    A document the verdict does not let be published (an error, or under
+    ``strict`` a warning) is added to ``report.failed``.
+    """
+    started = time.perf_counter()
+    found = verdict.judge(document)
+    report.timings.setdefault(document.path, {})["check"] = time.perf_counter() - started
+    report.diagnostics.extend(found.diagnostics)
+    meta = document.meta
+    report.readings[document.path] = Reading(found.readability, meta.lang, meta.reading_age_target)
+    if not found.publishable(strict):
+        report.fail(document.path)
+    return found
+
+
+def check(sources: Sequence[Path], strict: bool = False) -> Report:
+    """Run the checks on every source, writing nothing."""
+    report = Report()
+    for source in sources:
+        document = read(source, report)
+        if document is not None:
+            judge(document, report, strict)
+    return report
+
+
+def build(
+    sources: Sequence[Path | Job],
+    formats: Sequence[Edition],
+    out_dir: Path,
+    context: Context | None = None,
+    strict: bool = False,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Check, then build every source in every edition of ``formats`` into ``out_dir``.
+
+    Only sources whose outputs are out of date are rendered (``force``
+    renders all); with ``jobs`` above 1, editions render in a pool of worker
+    processes. A document that fails (it cannot be read, a check finds an
+    error, or under ``strict`` a warning, its renders' included) leaves no
+    output of its own behind and does not stop the others. Messages and the
+    report keep the order of ``sources`` whatever order the work finishes in.
+    """
+    context = context or Context()
+    report = Report()
+    planned = [item if isinstance(item, Job) else Job(item) for item in sources]
+    notify = progress or (lambda event, source, name: None)
+    with outputs.held(out_dir, lambda: notify("wait", out_dir, "")):
+        outputs.remove_stale_temporaries(out_dir)
+        manifest = incremental.Manifest(out_dir)
+        env = incremental.environment(context, strict)
+        # Up-to-date documents are known before any work starts, so that the
+        # pool is sized to the work there is (and not started at all for none).
+        today, names = quality.today(), [edition.name for edition in formats]
+        entries = {
+            job.source: None if force else manifest.current(job.source, names, env, today)
+            for job in planned
+        }
+        stale = sum(entry is None for entry in entries.values())
+        pending: list[tuple[Job, Document, list[scheduler.Pending]]] = []
+        try:
+            with scheduler.Scheduler(formats, jobs, stale, notify) as work:
+                for job in planned:
+                    entry = entries[job.source]
+                    if entry is not None:
+                        # Up to date: say again what its last build said, render nothing.
+                        report.diagnostics.extend(incremental.diagnostics(entry))
+                        report.skipped.append(job.source)
+                        notify("skip", job.source, "")
+                        continue
+                    started = _start(work, job, context, report, strict)
+                    if started is not None:
+                        pending.append((job, *started))
+                rendered = [
+                    (job, document, _collect(work, job, results, report, strict))
+                    for job, document, results in pending
+                ]
+            # Write only once every document has rendered, so that an interrupted
+            # or crashed build (Ctrl-C, kill, a bug) leaves the output folder as
+            # it was; and let no signal cut the writing itself short.
+            with outputs.signals_deferred():
+                for job, document, made in rendered:
+                    if made is not None:
+                        _write(job, document, made, formats, out_dir, report, manifest, env)
+        except BaseException:
+            # What was written is recorded; a manifest that cannot be saved
+            # stays as it was, and the next build renders those documents again.
+            with contextlib.suppress(PipelineError):
+                manifest.save()
+            raise
+        manifest.save()
+    return report
+
+
+def _start(
+    work: scheduler.Scheduler, job: Job, context: Context, report: Report, strict: bool
+) -> tuple[Document, list[scheduler.Pending]] | None:
+    """Read and check one source and set its editions rendering; None if it fails."""
+    document = read(job.source, report, html=work.body)
+    if document is None:
+        return None
+    try:
+        started = work.start(document, context)
+        found = judge(document, report, strict)
+        if not found.publishable(strict):
+            started.cancel()
+            return None
+        return document, work.finish(document, context, found.claimed, started)
+    except PipelineError as error:  # the body's HTML could not be made
+        report.reject(job.source, error)
+        return None
+
+
+def _collect(
+    work: scheduler.Scheduler,
+    job: Job,
+    results: list[scheduler.Pending],
+    report: Report,
+    strict: bool,
+) -> dict[str, Made] | None:
+    """A document's renders, with what rendering found in ``report``; ``None`` if it failed.
+
+    A render fails with an error; under ``strict``, a warning found while
+    rendering fails the document as a check's would.
+    """
+    try:
+        made = work.collect(job.source, results)
+    except PipelineError as error:
+        report.reject(job.source, error)
+        return None
+    found = list(dict.fromkeys(d for item in made.values() for d in item.diagnostics))
+    report.diagnostics.extend(found)
+    if strict and any(d.severity is Severity.WARNING for d in found):
+        report.fail(job.source)
+        return None
+    return made
+
+
+def _write(
+    job: Job,
+    document: Document,
+    made: dict[str, Made],
+    formats: Sequence[Edition],
+    out_dir: Path,
+    report: Report,
+    manifest: incremental.Manifest,
+    env: str,
+) -> None:
+    """Write a document's renders, each atomically, and record them in the manifest."""
+    started = time.perf_counter()
+    written: dict[Path, bytes] = {}
+    for edition in formats:  # registry order, whatever order the work finished in
+        item = made[edition.name]
+        target = out_dir / job.folder / edition.output_name(document.stem)
+        outputs.write_atomic(target, item.data)
+        written[target] = item.data
+        report.outputs.append(
+            Output(job.source, edition.name, target, len(item.data), item.seconds)
+        )
+    report.timings[job.source]["write"] = time.perf_counter() - started
+    manifest.record(
+        job.source,
+        [edition.name for edition in formats],
+        env,
+        [job.source, *document.images.values()],
+        written,
+        [d for d in report.diagnostics if d.location.path == job.source],
+        document.meta.next_review,
+    )

@@ -1,0 +1,129 @@
+"""The editions a document is published in: their names, files, and what each is made from.
+
+Pure data, low in the package, so that what an edition says about the others
+(the "other formats" statement of :mod:`clearleaf.colophon`) is imported
+downward, and the build plans its work from what each edition declares. Each
+edition's renderer is a module of :mod:`clearleaf.formats`; adding an edition
+is one line here and that module (CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: What an edition may be made from, besides other editions: the body's HTML
+#: (one pandoc run, shared by the editions that need it) and pandoc's AST.
+BODY = "body"
+AST = "ast"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: its name, file suffix, what it is for and what it is made from.
+
+    ``label`` is what readers call the edition ("large print"); editions for
+    print production (the print-shop file, the booklet) have none and are not
+    offered to readers.
+    """
+
+    name: str
+    suffix: str
+    description: str
+    #: The module of :mod:`clearleaf.formats` whose ``render`` makes it.
+    module: str
+    label: str | None = None
+    #: The reader edition this one is a production file of (the print-shop
+    #: PDF and the booklet print the leaflet), for the "other formats" statement.
+    same_as: str | None = None
+    #: Laid out in pages by WeasyPrint: slow to start and CPU-bound, so a build
+    #: gives this work to its worker processes first.
+    paged: bool = False
+    #: What it is made from: :data:`BODY`, :data:`AST`, or other editions by
+    #: name, which the build renders first and hands it.
+    made_from: tuple[str, ...] = (BODY,)
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """The other editions this one is made from."""
+        return tuple(name for name in self.made_from if name not in (BODY, AST))
+
+    def output_name(self, stem: str) -> str:
+        """The file name of this edition of the document named ``stem``."""
+        return stem + self.suffix
+
+
+EDITIONS: dict[str, Edition] = {
+    edition.name: edition
+    for edition in (
+        Edition(
+            "html",
+            ".html",
+            "Accessible web page (WCAG 2.2 AA), one self-contained file",
+            "clearleaf.formats.html",
+            "web page",
+        ),
+        Edition(
+            "pdf",
+            ".pdf",
+            "A5 leaflet, tagged PDF/UA-1, RNIB Clear Print",
+            "clearleaf.formats.pdf",
+            "printed leaflet",
+            paged=True,
+        ),
+        Edition(
+            "large-print",
+            "-large-print.pdf",
+            "A4 large print, 18 pt body text, tagged PDF/UA-1",
+            "clearleaf.formats.large_print",
+            "large print",
+            paged=True,
+        ),
+        Edition(
+            "print",
+            "-print.pdf",
+            "A5 for the print shop: PDF/X-4, 3 mm bleed, crop marks, tagged",
+            "clearleaf.formats.print_shop",
+            same_as="pdf",
+            paged=True,
+        ),
+        Edition(
+            "booklet",
+            "-booklet.pdf",
+            "A5 pages two-up on A4, saddle-stitch order, for office printers",
+            "clearleaf.formats.booklet",
+            same_as="pdf",
+            paged=True,
+            made_from=("pdf",),
+        ),
+        Edition(
+            "epub",
+            ".epub",
+            "EPUB 3 e-book with EPUB Accessibility 1.1 metadata",
+            "clearleaf.formats.epub",
+            "e-book",
+        ),
+        Edition(
+            "txt",
+            ".txt",
+            "Plain text, UTF-8, 72 columns",
+            "clearleaf.formats.txt",
+            "plain text",
+            made_from=(AST,),
+        ),
+    )
+}
+
+
+def readers_editions() -> list[Edition]:
+    """The editions offered to readers (those with a label), in registry order."""
+    return [edition for edition in EDITIONS.values() if edition.label]
+
+
+def alternatives(stem: str, current: str) -> list[tuple[str, str]]:
+    """The reader editions other than ``current``: (label, file name) pairs."""
+    current = EDITIONS[current].same_as or current
+    return [
+        (str(edition.label), edition.output_name(stem))
+        for edition in readers_editions()
+        if edition.name != current
+    ]

@@ -1,0 +1,55 @@
+"""The renderers, one module an edition, and what they are given and give back.
+
+Each module defines ``render(inputs: Inputs) -> Rendered``: it is handed the
+document, the settings, the back matter worked out once for the document
+(:mod:`clearleaf.colophon`) and the editions it is made from
+(:attr:`clearleaf.editions.Edition.made_from`), and returns its bytes with what
+it found on the way (a warning of WeasyPrint's, say), never logging it. The
+registry of editions is :mod:`clearleaf.editions`; modules are imported only
+when used, so ``--help`` and the text edition never pay for importing
+WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from clearleaf.colophon import Colophon
+from clearleaf.context import Context
+from clearleaf.document import Document
+from clearleaf.editions import Edition
+from clearleaf.errors import Diagnostic
+from clearleaf.formats import weasyprint_ffi
+
+weasyprint_ffi.install()  # before any module here imports WeasyPrint
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything an edition is made from."""
+
+    document: Document
+    context: Context
+    #: The back matter, the same in every edition (its accessibility statement included).
+    colophon: Colophon
+    #: The bytes of the editions this one is made from, by name.
+    editions: Mapping[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An edition's bytes, and what rendering it found (warnings a build reports)."""
+
+    data: bytes
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+Renderer = Callable[[Inputs], Rendered]
+
+
+def render(edition: Edition, inputs: Inputs) -> Rendered:
+    """Render ``edition`` of ``inputs.document``."""
+    renderer: Renderer = importlib.import_module(edition.module).render
+    return renderer(inputs)

@@ -1,0 +1,295 @@
+"""The e-book: EPUB 3.3 with EPUB Accessibility 1.1 discovery metadata, built with ebooklib.
+
+Reproducible by construction (see ``../shared/STANDARDS.md``, "Known traps"):
+the identifier is derived from the organisation and the file name, the
+modification date comes from ``SOURCE_DATE_EPOCH`` or the publication date,
+and the ZIP is re-packed with fixed entry times, ``mimetype`` first and stored.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import string
+import zipfile
+from typing import Any
+
+from ebooklib import epub
+from lxml import etree
+from lxml import html as lxml_html
+
+from clearleaf import assets, ast, conformance, fonts, page
+from clearleaf.document import Document
+from clearleaf.formats import Inputs, Rendered
+
+CONTENT = "content.xhtml"
+ABOUT = "about.xhtml"
+STYLESHEET = "style/book.css"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
+    """A content document whose XHTML we write ourselves (ebooklib's own rewrite drops errors)."""
+
+    def __init__(self, xhtml: bytes, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.xhtml = xhtml
+
+    def get_content(self, default: Any = None) -> bytes:
+        return self.xhtml
+
+
+# A link to send a text message: its number stays, as words.
+_SMS_LINK = re.compile(r'<a\b[^>]*\bhref="sms:[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _without_text_message_links(markup: str) -> str:
+    """``markup`` with ``sms:`` links as their words.
+
+    EPUB 3.3 reading systems know no ``sms:`` scheme (EPUBCheck HTM-025: it is
+    not among the URI schemes it accepts) and an e-reader sends no texts; the
+    number is still there to read.
+    """
+    return _SMS_LINK.sub(r"\1", markup)
+
+
+def to_xhtml(markup: str, lang: str) -> bytes:
+    """Turn an HTML5 page into well-formed, UTF-8 XHTML with ``lang`` and ``xml:lang``."""
+    tree = lxml_html.document_fromstring(markup)
+    for meta in tree.iter("meta"):
+        parent = meta.getparent()
+        if meta.get("charset") and parent is not None:  # XHTML: the XML declaration says it
+            parent.remove(meta)
+    tree.set("lang", lang)
+    text = etree.tostring(tree, encoding="unicode", method="xml")
+    # lxml cannot give an element a default namespace after parsing; the
+    # parse below proves the result well formed.
+    text = text.replace("<html ", f'<html xmlns="{XHTML}" xml:lang="{lang}" ', 1)
+    root = etree.fromstring(text.encode("utf-8"))
+    body: bytes = etree.tostring(root, encoding="utf-8", method="xml")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body + b"\n"
+
+
+def _toc(headings: list[ast.Heading]) -> list[Any]:
+    """ebooklib's nested TOC (sections and links) for headings of levels 2 and 3."""
+    entries: list[Any] = []
+    for heading in headings:
+        if not heading.identifier or heading.level > 3:
+            continue
+        link = epub.Link(f"{CONTENT}#{heading.identifier}", heading.text, heading.identifier)
+        if heading.level == 3 and entries:
+            parent = entries[-1]
+            if isinstance(parent, epub.Link):
+                parent = entries[-1] = (epub.Section(parent.title, parent.href), [])
+            parent[1].append(link)
+        else:
+            entries.append(link)
+    return entries
+
+
+def features(document: Document) -> list[str]:
+    """The ``schema:accessibilityFeature`` values the publication can honestly claim."""
+    claimed = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    alts = ast.image_alts(document.blocks, informative_only=True)
+    # EPUB Accessibility 1.1: alternativeText only when every informative image has alt text.
+    if alts and all(alt.strip() for alt in alts):
+        claimed.append("alternativeText")
+    return claimed
+
+
+def summary(document: Document) -> str:
+    """The accessibility summary: the front matter's, or what the publication offers."""
+    if document.meta.accessibility_summary:
+        return document.meta.accessibility_summary
+    text = (
+        "This publication has a table of contents, headings for every section and a logical "
+        "reading order. Its text can be resized and restyled."
+    )
+    if "alternativeText" in features(document):
+        text += " Every image has a text alternative."
+    return text + " It contains nothing that flashes, moves or makes sound."
+
+
+def render(inputs: Inputs) -> Rendered:
+    """Render the document as an EPUB 3 file."""
+    document, context, back = inputs.document, inputs.context, inputs.colophon
+    meta = document.meta
+    book = epub.EpubBook()
+    book.set_identifier(document.identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    rtl = page.direction(meta.lang) == "rtl"
+    if rtl:
+        # The spine's page-progression-direction (EPUB 3.3, 5.7.1): pages turn
+        # right to left. Written by ebooklib, with dir="rtl" on the package
+        # (the base direction of the metadata) since "package_direction" is set.
+        book.set_direction("rtl")
+    book.add_metadata("DC", "publisher", meta.organisation)
+    for creator in meta.authors or (meta.organisation,):
+        book.add_metadata("DC", "creator", creator)
+    book.add_metadata("DC", "date", meta.published.isoformat())
+    book.add_metadata("DC", "description", meta.description)
+    for keyword in meta.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    if meta.url:
+        book.add_metadata("DC", "source", meta.url)
+    # EPUB Accessibility 1.1, section 2 (discovery metadata).
+    for prop, value in (
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", feature) for feature in features(document)),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary(document)),
+    ):
+        book.add_metadata("OPF", prop, value, {"property": prop})
+    if back.claimed:
+        # EPUB Accessibility 1.1, 2.1 and 2.2: the claim, refined by who certifies it.
+        claim = {"property": "dcterms:conformsTo", "id": "claim"}
+        book.add_metadata("OPF", "conformsTo", conformance.CLAIM, claim)
+        book.add_metadata(
+            "OPF",
+            "certifiedBy",
+            document.meta.certified_by,
+            {"property": "a11y:certifiedBy", "refines": "#claim"},
+        )
+
+    # Only the fallback fonts the text uses, cut down to its characters (clearleaf/fonts.py).
+    text = document.text + document.body_html
+    css_text = fonts.select(context.style("base.css") + "\n" + context.style("epub.css"), text)
+    stylesheet = epub.EpubItem(
+        uid="style", file_name=STYLESHEET, media_type="text/css", content=css_text.encode()
+    )
+    book.add_item(stylesheet)
+    for number, name in enumerate(fonts.referenced(css_text), start=1):
+        book.add_item(
+            epub.EpubItem(
+                uid=f"font-{number}",
+                file_name=f"style/fonts/{name}",
+                media_type="font/ttf",
+                content=fonts.font_data(name, text),
+            )
+        )
+
+    for number, (src, path) in enumerate(document.images.items(), start=1):
+        book.add_item(
+            epub.EpubItem(
+                uid=f"image-{number}",
+                file_name=posixpath.normpath(src),
+                media_type=assets.media_type(path),
+                content=path.read_bytes(),
+            )
+        )
+
+    fill = page.fields(document, back, "epub", "e-book")
+    template = string.Template(context.style("epub-content.xhtml"))
+    markup = _without_text_message_links(template.substitute(fill))
+    content = _Xhtml(
+        to_xhtml(markup, meta.lang),
+        uid="content",
+        file_name=CONTENT,
+        title=meta.title,
+        lang=meta.lang,
+    )
+    book.add_item(content)
+    about_template = string.Template(context.style("epub-about.xhtml"))
+    about = _Xhtml(
+        to_xhtml(about_template.substitute(fill), meta.lang),
+        uid="about",
+        file_name=ABOUT,
+        title="About this e-book",
+        lang=meta.lang,
+    )
+    book.add_item(about)
+
+    nav = epub.EpubNav(title="Contents")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = [
+        epub.Link(f"{CONTENT}#title", meta.title, "title"),
+        *_toc(document.headings),
+        epub.Link(ABOUT, "About this e-book", "about"),
+    ]
+    book.guide = [
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "text", "href": CONTENT, "title": meta.title},
+        {"type": "backmatter", "href": ABOUT, "title": "About this e-book"},
+    ]
+    book.spine = [nav, content, about]
+
+    raw = io.BytesIO()
+    epub.write_epub(
+        raw,
+        book,
+        {
+            "mtime": context.build_time(meta.published),
+            "epub2_guide": False,
+            "epub3_pages": False,
+            "landmark_title": "Landmarks",
+            "raise_exceptions": True,
+            "package_direction": rtl,
+        },
+    )
+    when = context.build_time(meta.published).timetuple()[:6]
+    return Rendered(_repack(raw.getvalue(), when, meta.lang))
+
+
+def _package_lang(opf: bytes, lang: str) -> bytes:
+    """The package document with ``xml:lang`` on its root, which ebooklib leaves out."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _nav_headings(data: bytes, lang: str) -> bytes:
+    """The nav document with an h1 for the table of contents and the landmarks hidden.
+
+    ebooklib titles both navs with h2, leaving the document without a level-1
+    heading; the landmarks are for reading systems, not for reading. The
+    heading "Contents" is English, marked so in a book in another language,
+    and the page gets the book's direction.
+    """
+    root = etree.fromstring(data)
+    rtl = page.direction(lang) == "rtl"
+    if rtl:
+        root.set("dir", "rtl")
+    for nav in root.iter(f"{{{XHTML}}}nav"):
+        kind = nav.get("{http://www.idpf.org/2007/ops}type")
+        if kind == "toc":
+            for heading in nav.iterchildren(f"{{{XHTML}}}h2"):
+                heading.tag = f"{{{XHTML}}}h1"
+                if not page.english(lang):
+                    heading.set("lang", "en")
+                    heading.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+                    if rtl:
+                        heading.set("dir", "ltr")
+        elif kind == "landmarks":
+            nav.set("hidden", "hidden")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
+
+
+def _repack(data: bytes, when: tuple[int, ...], lang: str) -> bytes:
+    """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3).
+
+    The package and nav documents get their repairs here (see the functions above).
+    """
+    stamp = max(when, (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        ordered = ["mimetype"] + [name for name in names if name != "mimetype"]
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp[:6])  # type: ignore[arg-type]
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            stored = name == "mimetype"
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, lang)
+            elif name.endswith("/nav.xhtml"):
+                content = _nav_headings(content, lang)
+            target.writestr(info, content, compresslevel=None if stored else 9)
+    return out.getvalue()

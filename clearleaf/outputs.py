@@ -1,0 +1,193 @@
+"""Writing outputs so that a reader, or the next build, never sees half a file.
+
+Each file is written to a temporary file beside it and renamed over the old
+one (:func:`write_atomic`); a build writes only once every document has
+rendered, with Ctrl-C and ``kill`` held back meanwhile (:func:`signals_deferred`),
+and removes what a killed build left behind (:func:`remove_stale_temporaries`).
+
+One build at a time writes into an output folder (:func:`held`): a second
+build into it waits for the first, so that neither removes the other's
+temporary files nor interleaves its outputs. A folder that cannot be written
+(read-only, full, not a folder at all) is a clear error naming it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from clearleaf.errors import Diagnostic, Location, PipelineError, Severity, display_path
+
+#: How the temporary files start: hidden, and recognisably the pipeline's. The
+#: writing process's id follows, so that a file is removed only once its
+#: writer is gone.
+TEMPORARY_PREFIX = ".clearleaf-tmp-"
+_OWNER = re.compile(re.escape(TEMPORARY_PREFIX) + r"(\d+)-")
+
+#: Why a file cannot be written, and what to do, by ``errno``.
+_REASONS = {
+    errno.ENOSPC: ("the disk is full", "free some space"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space"),
+    errno.EFBIG: ("the file is larger than this system allows", "choose another --out folder"),
+    errno.EROFS: ("the folder is on a read-only file system", "choose another --out folder"),
+    errno.EACCES: ("there is no permission to write there", "choose another --out folder"),
+    errno.EPERM: ("there is no permission to write there", "choose another --out folder"),
+}
+
+
+def output_error(path: Path, error: OSError) -> PipelineError:
+    """The error for an output (or the output folder) at ``path`` that cannot be written."""
+    reason, advice = _REASONS.get(
+        error.errno or 0, (error.strerror or str(error), "choose another --out folder")
+    )
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+    folder = path if path.is_dir() else path.parent
+    return PipelineError(
+        Diagnostic(
+            Location(path),
+            Severity.ERROR,
+            "output.disk-full" if full else "output.unwritable",
+            f"cannot write in {display_path(folder)}: {reason}; {advice} and build again "
+            "(nothing was left half written)",
+        ),
+        category="usage",
+    )
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the whole new one.
+
+    Raises :func:`output_error` when it cannot be written.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-{target.name}.", dir=target.parent
+        )
+    except OSError as error:
+        raise output_error(target, error) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise output_error(target, error) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete the temporary files of writers that are gone (a killed build's; they were
+    never complete outputs). A live process's are left to it."""
+    if out_dir.is_dir():
+        for stale in out_dir.rglob(f"{TEMPORARY_PREFIX}*"):
+            owner = _OWNER.match(stale.name)
+            if owner is None or not _alive(int(owner[1])):
+                stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with id ``pid`` exists (a zombie, already dead, does not count)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+@contextlib.contextmanager
+def held(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the output folder ``out_dir`` for one build, creating it if need be.
+
+    If another build holds it, ``waiting()`` is called and this one waits for
+    it to finish. The hold is a lock on the folder itself (``flock``), which
+    the system releases when its holder ends, however it ends; nothing is
+    written to hold it.
+    """
+    _prepare(out_dir)
+    folder = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
+
+
+def _prepare(out_dir: Path) -> None:
+    """Make sure ``out_dir`` is a folder this process can write in, or say why it is not."""
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise _folder_error(
+            out_dir,
+            f"is a symbolic link to {os.readlink(out_dir)}, which does not exist; create that "
+            "folder, or choose another with --out",
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _folder_error(out_dir, "is a file, not a folder; choose another with --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # Written before anything is rendered, so that an unwritable folder
+        # costs no rendering; removed at once.
+        handle, probe = tempfile.mkstemp(
+            prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-probe.", dir=out_dir
+        )
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise output_error(out_dir, error) from None
+
+
+def _folder_error(out_dir: Path, what: str) -> PipelineError:
+    return PipelineError(
+        Diagnostic(
+            Location(out_dir),
+            Severity.ERROR,
+            "usage.output-folder",
+            f"the output folder {display_path(out_dir)} {what}",
+        ),
+        category="usage",
+    )
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C and ``kill`` (SIGINT, SIGTERM) until the block is done, then deliver them.
+
+    Writing the outputs takes milliseconds; cut short, it would leave some
+    documents new and some old. Only the main thread can set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    deferred = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        number: signal.signal(number, lambda n, _f: received.append(n)) for number in deferred
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for held in dict.fromkeys(received):
+            signal.raise_signal(held)

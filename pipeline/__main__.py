@@ -1,5 +1,0 @@
-"""Entry point for ``python -m pipeline``."""
-
-from pipeline.cli import main
-
-main()
