@@ -16,6 +16,10 @@ PY := $(VENV)/bin/python
 # (empty) uses an existing environment as it is.
 STAMP := $(VENV)/.clearleaf-installed
 SETUP ?= $(STAMP)
+# Building installs what builds; the tests add their tools (pytest, the
+# validators' Python parts, the type checker) on first use.
+TEST_STAMP := $(VENV)/.clearleaf-test-installed
+TEST_SETUP := $(if $(SETUP),$(TEST_STAMP))
 # The validators the tests run (Nu Html Checker, axe-core, Ace by DAISY), pinned
 # in package-lock.json; npm writes this file on every install.
 NODE_STAMP := node_modules/.package-lock.json
@@ -55,13 +59,13 @@ $(EDITIONS): $(SETUP)
 check: $(SETUP) ## Check every source for accessibility problems
 	$(PY) -m clearleaf check
 
-test: $(SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftotext: see .ci/run)
+test: $(TEST_SETUP) $(NODE_STAMP) ## Run the test suite (needs Java, Chromium, pdftotext: see .ci/run)
 	$(PY) -m pytest
 
-test-fast: $(SETUP) ## The inner loop: every test but the validators' and the property tests
-	$(PY) -m pytest -m "not validators and not hypothesis"
+test-fast: $(TEST_SETUP) ## The inner loop: every test but the validators', the property tests and the install
+	$(PY) -m pytest -m "not validators and not hypothesis and not install"
 
-lint: $(SETUP) ## Check style and types (ruff, and mypy --strict over clearleaf, tests, bench)
+lint: $(TEST_SETUP) ## Check style and types (ruff, and mypy --strict over clearleaf, tests, bench)
 	$(PY) -m ruff check clearleaf tests bench
 	$(PY) -m ruff format --check clearleaf tests bench
 	$(PY) -m mypy
@@ -85,5 +89,9 @@ $(NODE_STAMP): package-lock.json
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --editable .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --editable '.[test]'
 	touch $@

@@ -5,12 +5,16 @@ Each phase has its module: :mod:`clearleaf.plan` finds the sources,
 :mod:`clearleaf.scheduler` renders its editions, :mod:`clearleaf.outputs`
 writes them, and :mod:`clearleaf.report` keeps what happened. This module
 runs them in order, so that a source is read and checked once whatever
-number of editions is made of it.
+number of editions is made of it. A build also removes from the output
+folder the editions its manifest recorded for sources that are gone (within
+what the build stands for, :class:`clearleaf.plan.Scope`); :func:`clean`
+removes everything the pipeline wrote there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +26,8 @@ from clearleaf.context import Context
 from clearleaf.document import Document
 from clearleaf.editions import Edition
 from clearleaf.errors import PipelineError, Severity
-from clearleaf.plan import Job
-from clearleaf.report import Output, Reading, Report
+from clearleaf.plan import Job, Scope
+from clearleaf.report import CLEANED, GONE, MOVED, Output, Reading, Removed, Report
 from clearleaf.scheduler import Made, Progress
 
 
@@ -87,6 +91,7 @@ def build(
     jobs: int = 1,
     force: bool = False,
     progress: Progress | None = None,
+    scope: Scope | None = None,
 ) -> Report:
     """Check, then build every source in every edition of ``formats`` into ``out_dir``.
 
@@ -96,6 +101,10 @@ def build(
     error, or under ``strict`` a warning, its renders' included) leaves no
     output of its own behind and does not stop the others. Messages and the
     report keep the order of ``sources`` whatever order the work finishes in.
+
+    The editions recorded for a source in ``scope`` that no longer exists are
+    removed, and so are those a planned source no longer writes (its place
+    below the output folder changed); by default the scope holds nothing.
     """
     context = context or Context()
     report = Report()
@@ -107,9 +116,11 @@ def build(
         env = incremental.environment(context, strict)
         # Up-to-date documents are known before any work starts, so that the
         # pool is sized to the work there is (and not started at all for none).
-        today, names = quality.today(), [edition.name for edition in formats]
+        today = quality.today()
         entries = {
-            job.source: None if force else manifest.current(job.source, names, env, today)
+            job.source: None
+            if force
+            else manifest.current(job.source, job.targets(out_dir, formats), env, today)
             for job in planned
         }
         stale = sum(entry is None for entry in entries.values())
@@ -138,6 +149,7 @@ def build(
                 for job, document, made in rendered:
                     if made is not None:
                         _write(job, document, made, formats, out_dir, report, manifest, env)
+                _prune(planned, scope or Scope(), out_dir, manifest, report)
         except BaseException:
             # What was written is recorded; a manifest that cannot be saved
             # stays as it was, and the next build renders those documents again.
@@ -207,7 +219,7 @@ def _write(
     written: dict[Path, bytes] = {}
     for edition in formats:  # registry order, whatever order the work finished in
         item = made[edition.name]
-        target = out_dir / job.folder / edition.output_name(document.stem)
+        target = job.target(out_dir, edition)
         outputs.write_atomic(target, item.data)
         written[target] = item.data
         report.outputs.append(
@@ -218,8 +230,90 @@ def _write(
         job.source,
         [edition.name for edition in formats],
         env,
-        [job.source, *document.images.values()],
+        document.dependencies,
         written,
         [d for d in report.diagnostics if d.location.path == job.source],
         document.meta.next_review,
     )
+
+
+def _prune(
+    planned: Sequence[Job],
+    scope: Scope,
+    out_dir: Path,
+    manifest: incremental.Manifest,
+    report: Report,
+) -> None:
+    """Remove the recorded editions of sources in ``scope`` that are gone, and those a
+    planned source no longer writes; only files the manifest recorded are touched."""
+    by_name = {incremental.key(job.source): job for job in planned}
+    wanted = {target for job in planned for target in job.targets(out_dir).values()}
+    doomed: list[Removed] = []
+    for name in list(manifest.entries):
+        source, job = Path(name), by_name.get(name)
+        if job is None:
+            if source.exists() or not scope.holds(source):
+                continue
+            doomed.extend(Removed(path, GONE, source) for path in manifest.outputs(name))
+            manifest.forget(name)
+            continue
+        mine = set(job.targets(out_dir).values())
+        for path in manifest.outputs(name):
+            if path not in mine:
+                doomed.append(Removed(path, MOVED, job.source, out_dir / job.folder))
+                manifest.forget(name, path)
+    # A file another source writes now, or still records, is that source's.
+    kept = wanted | manifest.recorded()
+    for item in doomed:
+        if item.path not in kept and _remove(item.path, out_dir):
+            report.removed.append(item)
+
+
+def _remove(path: Path, out_dir: Path) -> bool:
+    """Delete the output ``path`` and the folders it leaves empty below ``out_dir``;
+    whether there was a file to delete."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise outputs.output_error(path, error) from None
+    for folder in path.parents:
+        if folder == out_dir or not folder.is_relative_to(out_dir):
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty: something else lives there
+    return True
+
+
+def clean(out_dir: Path, progress: Progress | None = None) -> Report:
+    """Remove everything the pipeline wrote into ``out_dir`` and nothing else.
+
+    That is every output its manifest records, the manifest's folder and the
+    temporary files of builds that were killed; then the folders left empty,
+    ``out_dir`` itself included. A folder that does not exist is already clean.
+    The output folder is held as a build holds it, so that a build running
+    meanwhile finishes first.
+    """
+    report = Report()
+    if not out_dir.is_dir() or out_dir.is_symlink():
+        return report
+    notify = progress or (lambda event, source, name: None)
+    with outputs.held(out_dir, lambda: notify("wait", out_dir, "")):
+        for stale in outputs.remove_stale_temporaries(out_dir):
+            report.removed.append(Removed(stale, CLEANED))
+        manifest = incremental.Manifest(out_dir)
+        with outputs.signals_deferred():
+            for name in manifest.entries:
+                for path in manifest.outputs(name):
+                    if _remove(path, out_dir):
+                        report.removed.append(Removed(path, CLEANED, Path(name)))
+            records = out_dir / incremental.RECORDS
+            if records.is_dir() and not records.is_symlink():
+                shutil.rmtree(records)
+                report.removed.append(Removed(records, CLEANED))
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only if nothing else lives there
+    return report

@@ -3,42 +3,20 @@
 It is worked out once per document (:func:`of`), as a model the editions
 render like any other content: :mod:`clearleaf.page` marks it up for the web
 page, the PDFs and the e-book, the plain-text format writes it out as it is,
-and an edition added later gets it for free.
+and an edition added later gets it for free. Its sentences are in the
+document's language (:mod:`clearleaf.i18n`), and so are the words the
+editions add to it (:attr:`Colophon.words`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from clearleaf import conformance, editions
+from clearleaf import conformance, editions, i18n
 from clearleaf.document import Document
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(date: dt.date) -> str:
-    """A date as a reader writes it in British English: 24 November 2026."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def spoken_list(items: list[str]) -> str:
-    """Items joined as a reader says them: "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+from clearleaf.i18n import Phrase, Words
 
 
 @dataclass(frozen=True)
@@ -75,12 +53,16 @@ class Colophon:
     folder: str | None
     sources: tuple[str, ...]
     #: Who published the document and when, its review dates, version,
-    #: feedback, rights and accessibility statement, a sentence each.
-    record: tuple[str, ...]
+    #: feedback, rights and accessibility statement, a sentence each, with
+    #: the editor's words in them told apart.
+    record: tuple[Phrase, ...]
     #: Whether the document claims WCAG 2.2 Level AA conformance, and the
     #: statement of its accessibility that every edition carries.
     claimed: bool
-    statement: str
+    statement: Phrase
+    #: The pipeline's words for this document: every edition's headings,
+    #: labels and dates come from here.
+    words: Words
 
     def other_formats(self, current: str) -> OtherFormats:
         """The other reader editions, seen from edition ``current``."""
@@ -90,16 +72,24 @@ class Colophon:
             for edition, label, name, address in self.editions
             if edition != current
         ]
-        statement = (
-            "This information is also available as "
-            f"{spoken_list([label for label, _name, _address in others])}."
+        labels = [label for label, _name, _address in others]
+        statement = self.words(
+            "This information is also available as {editions}.",
+            editions=self.words.join(labels, nouns=True),
         )
         return OtherFormats(statement, others, self.folder, self.url)
 
 
-def of(document: Document, claimed: bool) -> Colophon:
-    """The colophon of ``document``; ``claimed``: the verdict on its conformance claim."""
+def of(
+    document: Document, claimed: bool, messages: Mapping[str, Mapping[str, str]] | None = None
+) -> Colophon:
+    """The colophon of ``document``; ``claimed``: the verdict on its conformance claim.
+
+    ``messages``: the project's wording of the pipeline's messages, by
+    language (``clearleaf.toml``'s ``[messages.<language>]``).
+    """
     meta = document.meta
+    words = i18n.words(meta.lang, messages)
     url = meta.url
     # The editions are published side by side with the web version.
     folder = urljoin(url, ".") if url else None
@@ -109,53 +99,72 @@ def of(document: Document, claimed: bool) -> Colophon:
         address = name
         if url and folder:
             address = url if name.endswith(".html") else folder + name
-        found.append((edition.name, str(edition.label), name, address))
-    statement = conformance.statement(meta, claimed)
+        found.append((edition.name, words(str(edition.label)), name, address))
+    statement = conformance.statement(meta, claimed, words)
     return Colophon(
-        contacts=tuple(contacts(document)),
+        contacts=tuple(contacts(document, words)),
         editions=tuple(found),
         url=url,
         folder=folder,
         sources=meta.sources,
-        record=tuple(_record(document, statement)),
+        record=tuple(_record(document, statement, words)),
         claimed=claimed,
         statement=statement,
+        words=words,
     )
 
 
-def contacts(document: Document) -> list[Contact]:
-    """The front matter's contact details, phone first."""
+def contacts(document: Document, words: Words | None = None) -> list[Contact]:
+    """The front matter's contact details, phone first, labelled in ``words``."""
+    words = words or i18n.words(document.meta.lang)
     contact = document.meta.contact
     if contact is None:
         return []
     found = []
     if contact.phone:
         number = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
-        found.append(Contact("Phone", contact.phone, f"tel:{number}"))
+        found.append(Contact(words("Phone"), contact.phone, f"tel:{number}"))
     if contact.email:
-        found.append(Contact("Email", contact.email, f"mailto:{contact.email}"))
+        found.append(Contact(words("Email"), contact.email, f"mailto:{contact.email}"))
     if contact.web:
-        found.append(Contact("Web", contact.web, contact.web))
+        found.append(Contact(words("Web"), contact.web, contact.web))
     return found
 
 
-def _record(document: Document, statement: str) -> list[str]:
+def _record(document: Document, statement: Phrase, words: Words) -> list[Phrase]:
     """Who published the document, its review dates, version, feedback, rights, accessibility."""
     meta = document.meta
-    lines = [f"Published by {meta.organisation} on {long_date(meta.published)}."]
+    lines = [
+        words(
+            "Published by {organisation} on {date}.",
+            organisation=i18n.own(meta.organisation),
+            date=words.date(meta.published),
+        )
+    ]
     if meta.reviewed:
-        lines.append(f"Last reviewed on {long_date(meta.reviewed)}.")
-    lines.append(f"Next review due by {long_date(meta.next_review)}.")
+        lines.append(words("Last reviewed on {date}.", date=words.date(meta.reviewed)))
+    lines.append(words("Next review due by {date}.", date=words.date(meta.next_review)))
     about = []
     if meta.version:
-        about.append(f"Version {meta.version}.")
+        about.append(words("Version {version}.", version=meta.version))
     if meta.authors:
-        about.append(f"Written by {spoken_list(list(meta.authors))}.")
+        authors = words.join([i18n.own(author) for author in meta.authors])
+        about.append(words("Written by {authors}.", authors=authors))
     if about:
-        lines.append(" ".join(about))
+        lines.append(i18n.Phrase(part for phrase in _spaced(about) for part in phrase.parts))
     if meta.feedback:
-        lines.append(f"Your feedback: {meta.feedback}")
+        lines.append(words("Your feedback: {feedback}", feedback=i18n.own(meta.feedback)))
     if meta.rights:
-        lines.append(meta.rights)
-    lines.append(f"Accessibility: {statement}")
+        lines.append(i18n.own(meta.rights))
+    lines.append(words("Accessibility: {statement}", statement=statement))
     return lines
+
+
+def _spaced(phrases: list[Phrase]) -> list[Phrase]:
+    """``phrases`` with a space between each two, as sentences of one line."""
+    out: list[Phrase] = []
+    for phrase in phrases:
+        if out:
+            out.append(Phrase([(" ", False)]))
+        out.append(phrase)
+    return out

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clearleaf import i18n
 from clearleaf.errors import Diagnostic, Severity
+from clearleaf.i18n import Phrase, Words
 from clearleaf.metadata import Metadata
 
 #: EPUB Accessibility 1.1, section 2.1: the exact conformance string.
@@ -28,14 +30,17 @@ def claimed(meta: Metadata, findings: Iterable[Diagnostic]) -> bool:
     return bool(meta.certified_by) and not any(d.severity is not Severity.NOTE for d in findings)
 
 
-def statement(meta: Metadata, claim: bool) -> str:
-    """One or two sentences for readers saying what accessibility the document offers."""
+def statement(meta: Metadata, claim: bool, words: Words | None = None) -> Phrase:
+    """One or two sentences for readers saying what accessibility the document offers,
+    in ``words`` (default: the document's language's)."""
+    words = words or i18n.words(meta.lang)
     if claim:
-        return (
+        return words(
             "This document meets WCAG 2.2 Level AA. "
-            f"Its accessibility has been checked by {meta.certified_by}."
+            "Its accessibility has been checked by {certifier}.",
+            certifier=i18n.own(meta.certified_by or ""),
         )
-    return (
+    return words(
         "This document is designed to meet WCAG 2.2 Level AA, "
         "but no organisation has yet certified that it does."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ class Context:
     #: ``SOURCE_DATE_EPOCH`` when set; otherwise dates come from the source's
     #: metadata, never from the clock, so that builds are reproducible.
     source_date_epoch: int | None = field(default_factory=lambda: _epoch_from_env())
+    #: The project's wording of the pipeline's own words: language -> msgid ->
+    #: text (``clearleaf.toml``'s ``[messages.<language>]``, :mod:`clearleaf.i18n`).
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
 
     def build_time(self, fallback: dt.date) -> dt.datetime:
         """The timestamp written into outputs, in UTC."""

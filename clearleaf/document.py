@@ -13,7 +13,17 @@ from typing import Any
 
 import yaml
 
-from clearleaf import assets, fragment, limits, outline, pandoc, rawhtml, sanitize, targets
+from clearleaf import (
+    assets,
+    config,
+    fragment,
+    limits,
+    outline,
+    pandoc,
+    rawhtml,
+    sanitize,
+    targets,
+)
 from clearleaf.ast import Heading, has_notes, image_sources, ordered_lists, strip_comments
 from clearleaf.ast import headings as find_headings
 from clearleaf.errors import Diagnostic, PipelineError, combined, input_error
@@ -48,6 +58,8 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: How the body's headings were written (see :mod:`clearleaf.outline`).
     outline: outline.Outline = field(default_factory=outline.Outline)
+    #: What the project's ``clearleaf.toml`` gives this source (:mod:`clearleaf.config`).
+    settings: config.Settings = field(default_factory=config.Settings)
     #: What later stages work out about the document once, for every edition
     #: (the readability figures, :func:`clearleaf.readability.measure`).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -81,6 +93,16 @@ class Document:
     def folder(self) -> Path:
         """The folder holding the source and its assets."""
         return self.path.parent
+
+    @property
+    def dependencies(self) -> list[Path]:
+        """Every file the editions are made from: the source, its images, the project's settings."""
+        found = [self.path, *self.images.values()]
+        if self.settings.path is not None:
+            found.append(self.settings.path)
+        if self.settings.branding.logo is not None:
+            found.append(self.settings.branding.logo)
+        return found
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -160,7 +182,11 @@ def load(path: Path, html: bool = False) -> Document:
     source = source_of(text)
     front, body, first_line = _split_front_matter(source, path)
     errors: list[PipelineError] = []
+    settings = config.settings_for(path)
     raw, key_lines = _load_yaml(front, path, first_line, errors)
+    if isinstance(raw, dict):
+        # The project's defaults, for the keys the source does not set.
+        raw = {**settings.defaults, **raw}
     meta, meta_errors = validate_all(raw, path, key_lines, first_line)
     if raw is None:
         meta_errors = []  # the YAML itself is wrong: its keys cannot be judged
@@ -191,6 +217,7 @@ def load(path: Path, html: bool = False) -> Document:
         images=images,
         diagnostics=sorted(diagnostics, key=lambda d: (d.location.line, d.location.column, d.code)),
         outline=shape,
+        settings=settings,
         early_html=(early, parsed) if early is not None else None,
     )
     if errors:

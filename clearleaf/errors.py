@@ -116,6 +116,13 @@ def input_error(
     return PipelineError(Diagnostic(Location(path, line, column), Severity.ERROR, code, message))
 
 
+def usage_error(path: Path, code: str, message: str) -> PipelineError:
+    """Make the error for a command that cannot be carried out as given (exit code 2)."""
+    return PipelineError(
+        Diagnostic(Location(path), Severity.ERROR, code, message), category="usage"
+    )
+
+
 def note(path: Path, code: str, message: str, line: int = 0, column: int = 0) -> Diagnostic:
     """A note on what the pipeline did with something in a user's file."""
     return Diagnostic(Location(path, line, column), Severity.NOTE, code, message)

@@ -5,7 +5,9 @@ when the source was last built, and recorded), the styles and templates, the
 pipeline's own code and version, the pinned tools, and the build options.
 The first five are fingerprinted by content, never by time, so a fresh
 checkout or a copied folder is still up to date. The record lives in
-``<out>/.clearleaf/manifest.json``.
+``<out>/.clearleaf/manifest.json``; it names every output of every source,
+relative to the output folder, so that the editions of a source that is gone
+can be removed and ``clearleaf clean`` removes exactly what was written.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from clearleaf import __version__, pandoc
@@ -28,7 +30,12 @@ from clearleaf.context import Context
 from clearleaf.errors import Diagnostic, Location, Severity
 from clearleaf.outputs import write_atomic
 
-MANIFEST = Path(".clearleaf") / "manifest.json"
+#: The folder below the output folder that holds the pipeline's own records.
+RECORDS = Path(".clearleaf")
+MANIFEST = RECORDS / "manifest.json"
+#: The manifest's layout: 2 records outputs relative to the output folder (1
+#: recorded them as the build named them, relative to its working folder).
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 #: The installed distribution, whose requirements are the tools its outputs depend on.
 DISTRIBUTION = "clearleaf"
@@ -121,39 +128,90 @@ class Entry:
         )
 
 
+def key(source: Path) -> str:
+    """How the manifest names ``source``: relative to the working folder when below it."""
+    resolved = source.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _inside(name: str) -> bool:
+    """Whether the output the manifest calls ``name`` lies inside the output folder."""
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and name not in ("", ".")
+
+
 class Manifest:
     """The record of the last successful build of each source in an output folder."""
 
     def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
         self.path = out_dir / MANIFEST
         self.changed = False
         self.entries: dict[str, Entry] = {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = {key: Entry(**value) for key, value in raw.get("sources", {}).items()}
-        except (OSError, ValueError, TypeError):
+            for name, value in raw.get("sources", {}).items():
+                entry = Entry(**value)
+                if raw.get("format") != FORMAT:
+                    entry.outputs = self._migrated(entry.outputs)
+                self.entries[key(Path(name))] = entry
+        except (OSError, ValueError, TypeError, AttributeError):
             self.entries = {}  # no record, or an unreadable one: everything is out of date
 
-    def current(
-        self, source: Path, formats: list[str], env: str, today: dt.date | None = None
-    ) -> Entry | None:
-        """The entry for ``source`` if its outputs in ``formats`` are up to date, else None.
+    def _migrated(self, outputs: Mapping[str, str]) -> dict[str, str]:
+        """Outputs as the first layout named them (relative to the working folder, which a
+        build almost always runs in), relative to the output folder; others are forgotten."""
+        found = {}
+        for name, digest in outputs.items():
+            name_key = self._output_key(Path(name))
+            if name_key is not None:
+                found[name_key] = digest
+        return found
 
-        A source whose review date has passed since its last build (``today``,
-        by default the date now) is out of date too, so that its checks run
-        again and say so (under ``--strict``, fail it).
+    def _output_key(self, output: Path) -> str | None:
+        """How the manifest names ``output``: relative to the output folder, or None outside it."""
+        try:
+            # The usual case, compared without touching the disk: out_dir/folder/name.
+            relative = output.relative_to(self.out_dir)
+        except ValueError:
+            try:
+                relative = output.resolve().relative_to(self.out_dir.resolve())
+            except ValueError:
+                return None
+        return relative.as_posix() if _inside(relative.as_posix()) else None
+
+    def current(
+        self,
+        source: Path,
+        targets: Mapping[str, Path],
+        env: str,
+        today: dt.date | None = None,
+    ) -> Entry | None:
+        """The entry for ``source`` if its outputs ``targets`` (by format) are up to date.
+
+        Each target must be the file recorded, there and unchanged: an output
+        deleted or edited by hand, or recorded elsewhere (the source's place
+        below the output folder changed), is rebuilt. A source whose review
+        date has passed since its last build (``today``, by default the date
+        now) is out of date too, so that its checks run again and say so
+        (under ``--strict``, fail it).
         """
-        entry = self.entries.get(str(source))
-        if entry is None or entry.environment != env or not set(formats) <= set(entry.formats):
+        entry = self.entries.get(key(source))
+        if entry is None or entry.environment != env or not set(targets) <= set(entry.formats):
             return None
         if entry.review_newly_due(today or dt.date.today()):
             return None
         for dependency, digest in entry.dependencies.items():
             if file_hash(Path(dependency)) != digest:
                 return None
-        for output, digest in entry.outputs.items():
-            # An output edited or deleted by hand is rebuilt.
-            if not os.path.exists(output) or file_hash(Path(output)) != digest:
+        for target in targets.values():
+            name = self._output_key(target)
+            if name is None or name not in entry.outputs or not os.path.exists(target):
+                return None
+            if file_hash(target) != entry.outputs[name]:
                 return None
         return entry
 
@@ -169,27 +227,59 @@ class Manifest:
     ) -> None:
         """Remember a successful build of ``source``."""
         self.changed = True
-        previous = self.entries.get(str(source))
+        previous = self.entries.get(key(source))
         kept = previous.formats if previous and previous.environment == env else []
-        kept_outputs = previous.outputs if previous and previous.environment == env else {}
-        self.entries[str(source)] = Entry(
+        # Outputs of other formats stay recorded whatever the environment: they
+        # are still files this source wrote, for a later removal to find.
+        kept_outputs = previous.outputs if previous else {}
+        written = {}
+        for path, data in outputs.items():
+            name = self._output_key(path)
+            if name is not None:
+                written[name] = hashlib.sha256(data).hexdigest()
+        self.entries[key(source)] = Entry(
             environment=env,
             formats=sorted(set(kept) | set(formats)),
             dependencies={str(path): file_hash(path) for path in dependencies},
-            outputs={
-                **kept_outputs,
-                **{str(p): hashlib.sha256(d).hexdigest() for p, d in outputs.items()},
-            },
+            outputs={**kept_outputs, **written},
             diagnostics=[d.as_dict() for d in diagnostics],
             next_review=next_review.isoformat() if next_review else "",
         )
+
+    def outputs(self, name: str) -> list[Path]:
+        """The files recorded as written for the source the manifest calls ``name``.
+
+        Only files inside the output folder: a manifest edited by hand never
+        leads a removal outside it.
+        """
+        entry = self.entries.get(name)
+        if entry is None:
+            return []
+        return [self.out_dir / output for output in entry.outputs if _inside(output)]
+
+    def recorded(self) -> set[Path]:
+        """Every file recorded as written, for any source."""
+        return {output for name in self.entries for output in self.outputs(name)}
+
+    def forget(self, name: str, output: Path | None = None) -> None:
+        """Forget the source the manifest calls ``name``, or only its file ``output``."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return
+        self.changed = True
+        if output is None:
+            del self.entries[name]
+            return
+        output_key = self._output_key(output)
+        entry.outputs.pop(output_key or "", None)
 
     def save(self) -> None:
         """Write the manifest atomically, if a build recorded anything new."""
         if not self.changed:
             return
         data = {
-            "sources": {key: vars(entry) for key, entry in sorted(self.entries.items())},
+            "format": FORMAT,
+            "sources": {name: vars(entry) for name, entry in sorted(self.entries.items())},
             # For people reading it: what the fingerprint of each entry covers.
             "tools": versions(),
         }

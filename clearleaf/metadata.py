@@ -19,7 +19,7 @@ from clearleaf.errors import Location, PipelineError, combined, input_error
 
 # BCP 47 well-formedness (RFC 5646 section 2.1), simplified to the shapes a
 # publisher writes: language, optional script, region and variants.
-_BCP47 = re.compile(
+BCP47 = re.compile(
     r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
 )
 
@@ -94,6 +94,8 @@ FIELDS: tuple[Field, ...] = (
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
+#: Every front-matter key, in the schema's order.
+FIELD_NAMES = tuple(_BY_NAME)
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def _date(field: Field, value: Any, path: Path, line: int) -> dt.date:
 
 def _language(field: Field, value: Any, path: Path, line: int) -> str:
     text = str(value).strip()
-    if not _BCP47.match(text):
+    if not BCP47.match(text):
         raise input_error(
             path,
             "meta.bad-language",
@@ -362,6 +364,16 @@ def _age(field: Field, value: Any, path: Path, line: int) -> int:
             line,
         )
     return value
+
+
+def convert(name: str, value: Any, path: Path, line: int) -> Any:
+    """``value`` of the front-matter key ``name`` as the schema reads it, or its error.
+
+    For values that come from elsewhere than a source's front matter (the
+    project's configuration), checked by the same rules.
+    """
+    field = _BY_NAME[name]
+    return _CONVERTERS[field.kind](field, value, path, line)
 
 
 _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {

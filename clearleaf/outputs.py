@@ -5,10 +5,11 @@ one (:func:`write_atomic`); a build writes only once every document has
 rendered, with Ctrl-C and ``kill`` held back meanwhile (:func:`signals_deferred`),
 and removes what a killed build left behind (:func:`remove_stale_temporaries`).
 
-One build at a time writes into an output folder (:func:`held`): a second
-build into it waits for the first, so that neither removes the other's
-temporary files nor interleaves its outputs. A folder that cannot be written
-(read-only, full, not a folder at all) is a clear error naming it.
+One build (or ``clearleaf clean``) at a time writes into an output folder
+(:func:`held`): a second build into it waits for the first, so that neither
+removes the other's temporary files nor interleaves its outputs. A folder
+that cannot be written (read-only, full, not a folder at all) is a clear
+error naming it.
 """
 
 from __future__ import annotations
@@ -87,14 +88,17 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def remove_stale_temporaries(out_dir: Path) -> None:
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
     """Delete the temporary files of writers that are gone (a killed build's; they were
-    never complete outputs). A live process's are left to it."""
+    never complete outputs), and return them. A live process's are left to it."""
+    removed = []
     if out_dir.is_dir():
         for stale in out_dir.rglob(f"{TEMPORARY_PREFIX}*"):
             owner = _OWNER.match(stale.name)
             if owner is None or not _alive(int(owner[1])):
                 stale.unlink(missing_ok=True)
+                removed.append(stale)
+    return removed
 
 
 def _alive(pid: int) -> bool:
@@ -119,19 +123,36 @@ def held(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
     If another build holds it, ``waiting()`` is called and this one waits for
     it to finish. The hold is a lock on the folder itself (``flock``), which
     the system releases when its holder ends, however it ends; nothing is
-    written to hold it.
+    written to hold it. A folder removed while this one waited (``clearleaf
+    clean`` removes an output folder it empties) is made again and held anew.
     """
-    _prepare(out_dir)
-    folder = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+    told = False
+    while True:
+        _prepare(out_dir)
+        folder = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting()
-            fcntl.flock(folder, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(folder)
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not told:
+                    waiting()
+                    told = True
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            if _same_folder(folder, out_dir):
+                yield
+                return
+        finally:
+            os.close(folder)
+
+
+def _same_folder(descriptor: int, path: Path) -> bool:
+    """Whether the folder open as ``descriptor`` is still the one at ``path``."""
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    held_folder = os.fstat(descriptor)
+    return (now.st_dev, now.st_ino) == (held_folder.st_dev, held_folder.st_ino)
 
 
 def _prepare(out_dir: Path) -> None:

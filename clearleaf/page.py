@@ -1,21 +1,29 @@
 """The HTML page every visual format starts from (the web page, and the PDF's input).
 
 The page's shape lives in ``styles/page.html``; this module only fills it in,
-escaping every value that comes from the source's metadata.
+escaping every value that comes from the source's metadata. Its own words
+("Contents", "Contact us") are the back matter's (:attr:`Colophon.words`), in
+the document's language; where no catalogue has that language they are
+English, marked so, and the editor's text among them is marked as the
+document's (WCAG 2.2 SC 3.1.2, language of parts).
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import html
 import string
+from collections.abc import Mapping
 from typing import Literal
 
 import segno
 
-from clearleaf import __version__, ast
-from clearleaf.colophon import Colophon, long_date
+from clearleaf import __version__, assets, ast, fragment, i18n
+from clearleaf.colophon import Colophon
 from clearleaf.context import Context
 from clearleaf.document import Document
+from clearleaf.i18n import Phrase, Words
 
 #: Where a page is read: on the web (its links are live and the other
 #: editions are a click away), in an e-book, or on paper (its back panel
@@ -51,8 +59,15 @@ def direction(lang: str) -> str:
     return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
 
 
-def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
-    """A nested ordered list linking to the document's sections."""
+def toc(
+    headings: list[ast.Heading], max_level: int = 3, marked: Mapping[str, str] | None = None
+) -> str:
+    """A nested ordered list linking to the document's sections.
+
+    ``marked``: attributes for the link to a heading, by its identifier (the
+    language of the notes section's heading, when the page's words are English).
+    """
+    marked = marked or {}
     items = [h for h in headings if h.level <= max_level and h.identifier]
     if not items:
         return ""
@@ -71,59 +86,97 @@ def toc(headings: list[ast.Heading], max_level: int = 3) -> str:
                 out.append("</li></ol>")
                 depth -= 1
             out.append("</li><li>")
-        out.append(f'<a href="#{html.escape(heading.identifier)}">{html.escape(heading.text)}</a>')
+        attributes = marked.get(heading.identifier, "")
+        out.append(
+            f'<a href="#{html.escape(heading.identifier)}"{attributes}>'
+            f"{html.escape(heading.text)}</a>"
+        )
     out.extend(["</li></ol>"] * depth)
     return "".join(out)
 
 
-def _link(address: str, text: str | None = None) -> str:
-    return f'<a href="{html.escape(address)}">{html.escape(text or address)}</a>'
+def _link(address: str, text: str | None = None, attributes: str = "") -> str:
+    return f'<a href="{html.escape(address)}"{attributes}>{html.escape(text or address)}</a>'
+
+
+def _address_dir(back: Colophon) -> str:
+    """The attributes of an address (a phone number, a web address, a file name) in the
+    back matter: left to right among right-to-left words, so that the groups of a phone
+    number and the slash that ends a folder's address stay in their places (UAX #9)."""
+    return ' dir="ltr"' if direction(back.words.lang) == "rtl" else ""
+
+
+def phrase_html(phrase: Phrase, mark: str = "") -> str:
+    """``phrase`` as HTML, the editor's parts in a ``<span>`` with the attributes ``mark``
+    (the document's language inside words marked English; none needed otherwise)."""
+    if not mark:
+        return html.escape(phrase)
+    return "".join(
+        f"<span{mark}>{html.escape(text)}</span>" if own else html.escape(text)
+        for text, own in phrase.parts
+    )
 
 
 def contact_panel(back: Colophon) -> str:
     """The contact details, as a section of the back panel (empty when there are none)."""
     if not back.contacts:
         return ""
+    # The numbers and addresses are no language's words: they need no marking.
+    ltr = _address_dir(back)
     items = "".join(
-        f"<li>{contact.label}: {_link(contact.address, contact.text)}</li>"
+        f"<li>{html.escape(contact.label)}: {_link(contact.address, contact.text, ltr)}</li>"
         for contact in back.contacts
     )
     return (
         '<section class="contact" aria-labelledby="contact-heading">\n'
-        '<h2 id="contact-heading">Contact us</h2>\n'
+        f'<h2 id="contact-heading">{html.escape(back.words("Contact us"))}</h2>\n'
         f"<ul>{items}</ul>\n</section>"
     )
 
 
 def formats_panel(back: Colophon, current: str, medium: Medium) -> str:
     """The "other formats" statement with each edition's file name (a link on the web)."""
+    words = back.words
+    ltr = _address_dir(back)
     others = back.other_formats(current)
     items = []
     for label, name, _address in others.editions:
-        where = _link(name) if medium == "web" else f'<span class="file">{html.escape(name)}</span>'
-        items.append(f"<li>{html.escape(label.capitalize())}: {where}</li>")
+        if medium == "web":
+            where = _link(name, attributes=ltr)
+        else:
+            where = f'<span class="file"{ltr}>{html.escape(name)}</span>'
+        items.append(f"<li>{html.escape(i18n.capital(label))}: {where}</li>")
     where = ""
     if others.url and others.folder and medium != "web":
-        where = (
-            f"<p>Read this online at {_link(others.url)}; "
-            f"download the other formats from {_link(others.folder)}</p>\n"
+        online = words.markup(
+            "Read this online at {url}; download the other formats from {folder}",
+            url=_link(others.url, attributes=ltr),
+            folder=_link(others.folder, attributes=ltr),
         )
+        where = f"<p>{online}</p>\n"
     return (
         '<section class="formats" aria-labelledby="formats-heading">\n'
-        '<h2 id="formats-heading">Other formats</h2>\n'
+        f'<h2 id="formats-heading">{html.escape(words("Other formats"))}</h2>\n'
         f"<p>{html.escape(others.statement)}</p>\n"
         f"<ul>{''.join(items)}</ul>\n{where}</section>"
     )
 
 
-def sources_panel(back: Colophon) -> str:
-    """The evidence the text relies on (empty when the front matter lists none)."""
+def sources_panel(back: Colophon, mark: str = "") -> str:
+    """The evidence the text relies on (empty when the front matter lists none).
+
+    ``mark``: the attributes of the document's language, for sources listed
+    under an English heading.
+    """
     if not back.sources:
         return ""
-    items = "".join(f"<li>{html.escape(source)}</li>" for source in back.sources)
+    # The item stays in the list's direction (its number where the list puts
+    # them); only its words are the document's.
+    items = "".join(f"<li>{phrase_html(i18n.own(source), mark)}</li>" for source in back.sources)
     return (
         '<section class="sources" aria-labelledby="sources-heading">\n'
-        f'<h2 id="sources-heading">Sources</h2>\n<ol>{items}</ol>\n</section>'
+        f'<h2 id="sources-heading">{html.escape(back.words("Sources"))}</h2>\n'
+        f"<ol>{items}</ol>\n</section>"
     )
 
 
@@ -142,15 +195,20 @@ def qr_panel(back: Colophon, medium: Medium) -> str:
         omitsize=True,
         svgclass="qr-code",
         lineclass=None,
-        title=f"QR code linking to the web version: {url}",
+        title=back.words("QR code linking to the web version: {url}", url=url),
     )
     svg = svg.replace("<svg ", '<svg role="img" ', 1)
-    return f'<figure class="qr">{svg}\n<figcaption>Scan to read this online</figcaption></figure>'
+    caption = html.escape(back.words("Scan to read this online"))
+    return f'<figure class="qr">{svg}\n<figcaption>{caption}</figcaption></figure>'
 
 
-def record_panel(back: Colophon) -> str:
-    """Who published the document, when it was and will be reviewed, and how to comment."""
-    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in back.record)
+def record_panel(back: Colophon, mark: str = "") -> str:
+    """Who published the document, when it was and will be reviewed, and how to comment.
+
+    ``mark``: the attributes of the document's language, for the editor's
+    words inside English sentences.
+    """
+    paragraphs = "\n".join(f"<p>{phrase_html(line, mark)}</p>" for line in back.record)
     return f'<div class="record">\n{paragraphs}\n</div>'
 
 
@@ -188,30 +246,77 @@ def microdata(document: Document) -> str:
     return "\n".join(items)
 
 
-def _language_of(lang: str) -> str:
-    """``lang`` and ``dir`` attributes for the document's text inside the page's English parts.
+def document_language(lang: str, words: Words) -> str:
+    """``lang`` and ``dir`` attributes for the document's text inside the page's own words.
 
-    Empty for an English document, whose text needs no marking there.
+    Empty when those words are in the document's language (a catalogue has
+    it, or it is English), so that its text needs no marking there.
     """
-    if english(lang):
+    if words.native:
         return ""
     marked = f' lang="{html.escape(lang)}"'
     return marked + (' dir="rtl"' if direction(lang) == "rtl" else "")
 
 
-def english(lang: str) -> bool:
-    """Whether ``lang`` (a BCP 47 tag) is English, the language of the page's own words."""
-    return lang.lower().split("-")[0] == "en"
+def words_language(lang: str, words: Words) -> str:
+    """The attributes that mark the page's own words as English where they stand in for
+    the document's language, which has no catalogue (WCAG 3.1.2).
 
-
-def _ui_lang(lang: str) -> str:
-    """The attributes that mark the page's own words as English (WCAG 3.1.2).
-
-    In a right-to-left document they are also set left to right.
+    In a right-to-left document they are also set left to right; empty when
+    the words are in the document's language.
     """
-    if english(lang):
+    if words.native:
         return ""
-    return ' lang="en"' + (' dir="ltr"' if direction(lang) == "rtl" else "")
+    return f' lang="{words.lang}"' + (' dir="ltr"' if direction(lang) == "rtl" else "")
+
+
+def headings(document: Document, words: Words) -> list[ast.Heading]:
+    """The headings for tables of contents: the document's, the notes section's in ``words``."""
+    return [
+        dataclasses.replace(heading, text=words("Notes"))
+        if (heading.identifier, heading.text) == (fragment.NOTES_ID, fragment.NOTES_TITLE)
+        else heading
+        for heading in document.headings
+    ]
+
+
+def body(document: Document, words: Words, mark: str = "") -> str:
+    """The body's HTML, with the notes section's heading in ``words`` (marked with ``mark``)."""
+    english = f'<h2 id="{fragment.NOTES_ID}">{fragment.NOTES_TITLE}</h2>'
+    markup = document.body_html
+    at = markup.rfind(english)
+    if at < 0:
+        return markup
+    heading = f'<h2 id="{fragment.NOTES_ID}"{mark}>{html.escape(words("Notes"))}</h2>'
+    return markup[:at] + heading + markup[at + len(english) :]
+
+
+#: Where the printed editions' stylesheets put the running footer's words.
+PAGE_OF_PAGES = "$page_of_pages"
+
+
+def stylesheet(css: str, words: Words) -> str:
+    """``css`` with its running footer ("Page 1 of 2") in ``words``.
+
+    CSS generates those words itself (``counter(page)``), so they are
+    written into the stylesheet rather than the page.
+    """
+    footer = i18n.css_string(
+        words.text("Page {page} of {pages}"), {"page": "page", "pages": "pages"}
+    )
+    return css.replace(PAGE_OF_PAGES, footer)
+
+
+def logo(document: Document) -> str:
+    """The project's logo (``clearleaf.toml``, ``[branding]``) as an image inside the page,
+    with its text alternative; empty without one."""
+    branding = document.settings.branding
+    if branding.logo is None:
+        return ""
+    data = base64.b64encode(branding.logo.read_bytes()).decode("ascii")
+    kind = assets.media_type(branding.logo)
+    alt = html.escape(branding.logo_alt)
+    return f'<img class="logo" src="data:{kind};base64,{data}" alt="{alt}">'
 
 
 def fields(document: Document, back: Colophon, current: str, medium: Medium) -> dict[str, str]:
@@ -220,7 +325,17 @@ def fields(document: Document, back: Colophon, current: str, medium: Medium) -> 
     ``back`` is the document's back matter (:mod:`clearleaf.colophon`).
     """
     meta = document.meta
+    words = back.words
     subtitle = f'<p class="subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else ""
+    # The page's own words are the document's language's, or English marked as such.
+    ui_lang = words_language(meta.lang, words)
+    # The document's words inside those English parts (its title in "About this e-book").
+    doc_lang = document_language(meta.lang, words)
+    about = words.markup(
+        "{title}, {organisation}.",
+        title=f"<b{doc_lang}>{html.escape(meta.title)}</b>",
+        organisation=phrase_html(i18n.own(meta.organisation), doc_lang),
+    )
     return {
         "lang": html.escape(meta.lang),
         # The page's base direction; left to right is the default, so only
@@ -230,22 +345,25 @@ def fields(document: Document, back: Colophon, current: str, medium: Medium) -> 
         "subtitle": subtitle,
         "description": html.escape(meta.description),
         "organisation": html.escape(meta.organisation),
+        "logo": logo(document),
         "published": meta.published.isoformat(),
-        "published_text": long_date(meta.published),
+        "published_text": words.date(meta.published),
         "next_review": meta.next_review.isoformat(),
-        "next_review_text": long_date(meta.next_review),
+        "next_review_text": words.date(meta.next_review),
         "generator": f"clearleaf {__version__}",
-        "toc": toc(document.headings),
-        # The template's own words are English (WCAG 3.1.2, language of parts).
-        "ui_lang": _ui_lang(meta.lang),
-        # The document's words inside those English parts (the title in "About this e-book").
-        "doc_lang": _language_of(meta.lang),
-        "body": document.body_html,
+        "toc": toc(headings(document, words), marked={fragment.NOTES_ID: ui_lang}),
+        "ui_lang": ui_lang,
+        "doc_lang": doc_lang,
+        "skip": html.escape(words("Skip to main content")),
+        "contents": html.escape(words("Contents")),
+        "about_title": html.escape(words("About this e-book")),
+        "about": about,
+        "body": body(document, words, ui_lang),
         "contact": contact_panel(back),
         "formats": formats_panel(back, current, medium),
-        "sources": sources_panel(back),
+        "sources": sources_panel(back, doc_lang),
         "qr": qr_panel(back, medium),
-        "record": record_panel(back),
+        "record": record_panel(back, doc_lang),
         "microdata": microdata(document),
         "author": html.escape(", ".join(meta.authors) or meta.organisation),
         "keywords": html.escape(", ".join(meta.keywords)),

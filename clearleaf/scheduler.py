@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -214,7 +214,7 @@ class Scheduler:
         claimed = verdict.claim_before_checks(document)
         if self.pool is None or claimed is None:
             return Started()
-        back = colophon.of(document, claimed)
+        back = colophon.of(document, claimed, _messages(document, context))
         return Started(self._offload(document, context, back), back)
 
     def finish(
@@ -223,7 +223,7 @@ class Scheduler:
         """Every task of a document the checks passed, those :meth:`start` began included."""
         if started.back is not None:
             assert started.back.claimed == claimed, "a claim made before the checks held"
-        back = started.back or colophon.of(document, claimed)
+        back = started.back or colophon.of(document, claimed, _messages(document, context))
         results = list(started.results)
         if self.pool is not None and not started.results:
             results += self._offload(document, context, back)
@@ -300,10 +300,16 @@ def _killed(source: Path, names: list[str], killed: WorkerKilled) -> PipelineErr
     )
 
 
+def _messages(document: Document, context: Context) -> dict[str, Mapping[str, str]]:
+    """The wording of the pipeline's messages: the project's ``[messages]`` over the context's."""
+    return {**context.messages, **document.settings.messages}
+
+
 def render_one(document: Document, name: str, context: Context | None = None) -> Made:
     """Edition ``name`` of ``document`` outside a build: checked for its claim, then rendered
     with the editions it is made from. For tools and tests that want one file's bytes."""
     claimed = verdict.judge(document).claimed
-    back = colophon.of(document, claimed)
-    (made,) = render_task(document, context or Context(), back, closure(name), frozenset([name]))
+    context = context or Context()
+    back = colophon.of(document, claimed, _messages(document, context))
+    (made,) = render_task(document, context, back, closure(name), frozenset([name]))
     return made

@@ -8,6 +8,8 @@ again while an edition is rendered.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from clearleaf import a11y, conformance, readability
@@ -33,16 +35,28 @@ class Verdict:
 
 
 def judge(document: Document) -> Verdict:
-    """Run every check on ``document``, once."""
-    found = sorted(
+    """Run every check on ``document``, once, at the severities its project sets.
+
+    The conformance claim is judged on what the checks found as they are: a
+    project that ignores a check does not make its failures conform.
+    """
+    checked = sorted(
         {*document.diagnostics, *a11y.run_checks(document)},
         key=lambda d: (d.location.line, d.location.column, d.code, d.message),
     )
     return Verdict(
-        diagnostics=tuple(found),
-        claimed=conformance.claimed(document.meta, found),
+        diagnostics=tuple(_as_set(document, checked)),
+        claimed=conformance.claimed(document.meta, checked),
         readability=readability.measure(document),
     )
+
+
+def _as_set(document: Document, found: list[Diagnostic]) -> Iterator[Diagnostic]:
+    """``found`` at the severity the project gives each check; ignored ones left out."""
+    for diagnostic in found:
+        severity = document.settings.severity(diagnostic.code, diagnostic.severity)
+        if severity is not None:
+            yield dataclasses.replace(diagnostic, severity=severity)
 
 
 def claim_before_checks(document: Document) -> bool | None:

@@ -23,6 +23,7 @@ import pikepdf
 from helpers import text_content, xpath_elements
 from validators import pdftotext
 
+from clearleaf import i18n
 from clearleaf.ast import stringify, walk
 from clearleaf.document import Document
 from clearleaf.formats.txt import list_marker
@@ -88,14 +89,33 @@ def source_words(document: Document) -> list[str]:
     return words(" ".join(texts))
 
 
-def pdf_text(pdf_path: Path, raw: bool = True, furniture: str = "") -> str:
+def page_numbers(lang: str, exact: bool = True) -> str:
+    """A pattern of the running footer's words in ``lang``: "Page 2 of 3", "Tudalen 2 o 3".
+
+    Not ``exact``: any words around and between the numbers. The footer is an
+    artifact, not tagged text, so its letters are read back as drawn, in the
+    order shaping put them (Bengali's vowel signs, Urdu's run reversed), not
+    as written.
+    """
+    template = i18n.words(lang).text("Page {page} of {pages}")
+    parts = re.split(r"\{\w+\}", template)
+    # Any run of spaces where the words have one (pdftotext moves them around
+    # right-to-left runs), never a line break.
+    literals = [
+        re.escape(part).replace("\\ ", r"[^\S\n]*") if exact else r"[^\d\n]*" for part in parts
+    ]
+    return r"\d+".join(literals)
+
+
+def pdf_text(pdf_path: Path, raw: bool = True, furniture: str = "", lang: str = "en") -> str:
     """The text of a PDF as ``pdftotext`` gives it, right-to-left runs in written order.
 
     ``raw``: in the order it is drawn; pdftotext's own layout analysis takes
     text set apart by wide spaces (code) for another column and moves it, but
     puts list markers, drawn after their item, before it. ``furniture``: the
-    running footer's words (the organisation), taken out with the page numbers,
-    so that a paragraph that goes on over a page reads on.
+    running footer's words (the organisation), taken out with the page numbers
+    (in ``lang``, the document's language), so that a paragraph that goes on
+    over a page reads on.
     """
     result = subprocess.run(
         [pdftotext(), *(["-raw"] if raw else []), "-enc", "UTF-8", str(pdf_path), "-"],
@@ -104,10 +124,16 @@ def pdf_text(pdf_path: Path, raw: bool = True, furniture: str = "") -> str:
         timeout=300,
     )
     text = pdfua_checks.logical(result.stdout.decode("utf-8"))
-    page = r"Page \d+ of \d+"
+    page = page_numbers(lang)
     if furniture:
         name = re.escape(furniture)
-        page = rf"{name}\s*{page}|{page}\s*{name}|^\s*{name}\s*$|{page}"
+        # A line of the organisation's name and the footer's words, however
+        # those read back.
+        drawn, gap = page_numbers(lang, exact=False), r"[^\S\n]*"
+        page = (
+            rf"^{gap}{name}{gap}{drawn}{gap}$|^{gap}{drawn}{gap}{name}{gap}$"
+            rf"|{name}\s*{page}|{page}\s*{name}|^\s*{name}\s*$|{page}"
+        )
     return re.sub(page, "", text, flags=re.MULTILINE)
 
 
@@ -253,11 +279,11 @@ def all_problems(document: Document, outputs: dict[str, Any]) -> list[str]:
     expected = source_words(document)
     items = list_items(document)
     code = code_pieces(document)
-    footer = document.meta.organisation
+    footer, lang = document.meta.organisation, document.meta.lang
     for name, path in outputs.items():
         if path.suffix == ".pdf":
-            text = pdf_text(path, furniture=footer)
-            laid_out = pdf_text(path, raw=False, furniture=footer)
+            text = pdf_text(path, furniture=footer, lang=lang)
+            laid_out = pdf_text(path, raw=False, furniture=footer, lang=lang)
         elif path.suffix in (".html", ".epub"):
             # A screen shows list numbers from the HTML's own numbering (start, type).
             text, laid_out = screen_text(path), ""

@@ -111,10 +111,15 @@ def test_check_is_documented(code: str) -> None:
 # -- each check on its fixtures -----------------------------------------------
 
 
+#: What a failing fixture also gets, by the nature of what it breaks: a language
+#: with no list of generic link words has no catalogue of the page's own words.
+ALSO = {"a11y.link-text-language": "i18n.no-catalogue"}
+
+
 @pytest.mark.parametrize("code", list(CHECKS))
 def test_failing_fixture(code: str) -> None:
     path = fixture(code, "fail")
-    found = diagnose(path)
+    found = [d for d in diagnose(path) if d.code != ALSO.get(code)]
     # Only this check fires: the fixture breaks one rule and nothing else.
     assert {d.code for d in found} == {code}, [str(d) for d in found]
     assert [(d.location.line, d.location.column) for d in found] == EXPECTED[code]
@@ -282,7 +287,7 @@ def test_readme_table_lists_every_check() -> None:
     """The README's table was written from the registry; it must not drift from it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(
-        r"^\| `((?:a11y|meta|readability|pdf)\.[a-z0-9-]+)` \| (error|warning|note) \|",
+        r"^\| `((?:a11y|meta|readability|pdf|i18n)\.[a-z0-9-]+)` \| (error|warning|note) \|",
         readme,
         re.M,
     )
@@ -321,6 +326,8 @@ def test_check_reports_findings(runner: CliRunner, code: str) -> None:
     severity = CHECKS[code].severity
     assert result.exit_code == (1 if severity is Severity.ERROR else 0), result.output
     *findings, summary = result.stdout.splitlines()
+    also = [line for line in findings if f" {ALSO.get(code)}: " in line]
+    findings = [line for line in findings if line not in also]
     assert len(findings) == len(EXPECTED[code])
     for line in findings:
         assert DIAGNOSTIC_LINE.match(line), line
@@ -331,6 +338,8 @@ def test_check_reports_findings(runner: CliRunner, code: str) -> None:
         Severity.WARNING: f": 0 error(s), {count} warning(s)",
         Severity.NOTE: ": no problems found",
     }[severity]
+    if also:  # warnings of their own, counted beside this check's findings
+        expected = f": 0 error(s), {len(also)} warning(s)"
     assert summary == f"checked 1 of 1 document(s){expected}"
     assert result.stderr == ""
 

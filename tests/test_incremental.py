@@ -1,4 +1,7 @@
-"""Catalogues: recursive discovery, shards, the up-to-date check, parallel builds, watch."""
+"""Catalogues: recursive discovery, shards, the up-to-date check, parallel builds.
+
+Watching for changes is tested in test_watch.py.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
 from clearleaf import incremental, pandoc
-from clearleaf import watch as watcher
 from clearleaf.build import build
 from clearleaf.cli import cli
 from clearleaf.context import STYLES_DIR, Context
@@ -249,21 +251,7 @@ def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
     assert not stale.exists() and keep.exists()
 
 
-# -- watch and merged reports ---------------------------------------------------
-
-
-def test_watch_rebuilds_after_a_save(catalogue: Path) -> None:
-    source = catalogue / "alpha.md"
-    builds: list[int] = []
-
-    def save_on_second_look(seconds: float) -> None:
-        if len(looks) == 1:
-            source.write_text(source.read_text(encoding="utf-8") + "\nSaved.\n", encoding="utf-8")
-        looks.append(seconds)
-
-    looks: list[float] = []
-    count = watcher.watch([catalogue], lambda: builds.append(1), 0.1, 3, save_on_second_look)
-    assert count == 2 and len(builds) == 2
+# -- merged reports -------------------------------------------------------------
 
 
 def test_merge_reports(catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "clearleaf.sourcemap",
         "clearleaf.context",
         "clearleaf.editions",
+        "clearleaf.i18n",
         "clearleaf.outputs",
         "clearleaf.workers",
         "clearleaf.fragment",
@@ -41,6 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "clearleaf.limits",
         "clearleaf.metadata",
+        "clearleaf.config",
         "clearleaf.pandoc",
         "clearleaf.assets",
         "clearleaf.rawhtml",
@@ -58,9 +60,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The editions.
     ("clearleaf.formats", "clearleaf.formats.*"),
     # The phases of a build.
-    ("clearleaf.plan", "clearleaf.report", "clearleaf.incremental", "clearleaf.scheduler"),
-    # The build, and rebuilding on change.
-    ("clearleaf.build", "clearleaf.watch"),
+    (
+        "clearleaf.plan",
+        "clearleaf.report",
+        "clearleaf.sarif",
+        "clearleaf.junit",
+        "clearleaf.incremental",
+        "clearleaf.scheduler",
+    ),
+    # The build, rebuilding on change, and making a project or a source.
+    ("clearleaf.build", "clearleaf.watch", "clearleaf.serve", "clearleaf.project"),
     # The command line.
     ("clearleaf.cli", "clearleaf.__main__"),
 )

@@ -13,7 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from clearleaf.a11y import glyphs, headings, images, links, quality, reading, tables, typography
+from clearleaf import config, i18n
+from clearleaf.a11y import (
+    glyphs,
+    headings,
+    images,
+    language,
+    links,
+    quality,
+    reading,
+    tables,
+    typography,
+)
 from clearleaf.a11y.source import Finding, Source, one_walk
 from clearleaf.document import Document
 from clearleaf.errors import Diagnostic, Location, Severity
@@ -155,8 +166,17 @@ CHECKS: dict[str, Check] = {
             "Every character can be printed: some font of the project has it (no empty boxes).",
             glyphs.missing_glyphs,
         ),
+        Check(
+            i18n.NO_CATALOGUE,
+            Severity.WARNING,
+            "A catalogue of the pipeline's own words has the document's language, "
+            "or they are in English.",
+            language.no_catalogue,
+        ),
     )
 }
+# The configuration checks the codes it is given against these.
+config.KNOWN_CHECKS.update(CHECKS)
 
 
 def run_checks(document: Document, checks: Iterable[Check] | None = None) -> list[Diagnostic]:

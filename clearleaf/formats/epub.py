@@ -8,6 +8,7 @@ and the ZIP is re-packed with fixed entry times, ``mimetype`` first and stored.
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -19,13 +20,18 @@ from ebooklib import epub
 from lxml import etree
 from lxml import html as lxml_html
 
-from clearleaf import assets, ast, conformance, fonts, page
+from clearleaf import assets, ast, conformance, fonts, fragment, i18n, page
 from clearleaf.document import Document
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, cover
+from clearleaf.i18n import Words
 
 CONTENT = "content.xhtml"
 ABOUT = "about.xhtml"
 STYLESHEET = "style/book.css"
+#: The cover image's name in the book; a document's own image of that name
+#: would be another file, so the cover's gets a number then.
+COVER_IMAGE = "cover/cover.png"
+COVER_PAGE = "cover.xhtml"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
@@ -98,23 +104,29 @@ def features(document: Document) -> list[str]:
     return claimed
 
 
-def summary(document: Document) -> str:
-    """The accessibility summary: the front matter's, or what the publication offers."""
+def summary(document: Document, words: Words | None = None) -> str:
+    """The accessibility summary: the front matter's, or what the publication offers,
+    in ``words`` (default: the document's language's)."""
     if document.meta.accessibility_summary:
         return document.meta.accessibility_summary
-    text = (
-        "This publication has a table of contents, headings for every section and a logical "
-        "reading order. Its text can be resized and restyled."
-    )
+    words = words or i18n.words(document.meta.lang)
+    sentences = [
+        words(
+            "This publication has a table of contents, headings for every section and a logical "
+            "reading order. Its text can be resized and restyled."
+        )
+    ]
     if "alternativeText" in features(document):
-        text += " Every image has a text alternative."
-    return text + " It contains nothing that flashes, moves or makes sound."
+        sentences.append(words("Every image has a text alternative."))
+    sentences.append(words("It contains nothing that flashes, moves or makes sound."))
+    return " ".join(sentences)
 
 
 def render(inputs: Inputs) -> Rendered:
     """Render the document as an EPUB 3 file."""
     document, context, back = inputs.document, inputs.context, inputs.colophon
     meta = document.meta
+    words = back.words
     book = epub.EpubBook()
     book.set_identifier(document.identifier)
     book.set_title(meta.title)
@@ -142,7 +154,7 @@ def render(inputs: Inputs) -> Rendered:
         ("schema:accessModeSufficient", "textual"),
         *(("schema:accessibilityFeature", feature) for feature in features(document)),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary(document)),
+        ("schema:accessibilitySummary", summary(document, words)),
     ):
         book.add_metadata("OPF", prop, value, {"property": prop})
     if back.claimed:
@@ -156,9 +168,13 @@ def render(inputs: Inputs) -> Rendered:
             {"property": "a11y:certifiedBy", "refines": "#claim"},
         )
 
-    # Only the fallback fonts the text uses, cut down to its characters (clearleaf/fonts.py).
-    text = document.text + document.body_html
-    css_text = fonts.select(context.style("base.css") + "\n" + context.style("epub.css"), text)
+    # Only the fallback fonts the text uses, cut down to its characters
+    # (clearleaf/fonts.py): the document's, and those of the pipeline's words.
+    text = document.text + document.body_html + words.characters
+    branding = document.settings.branding
+    css_text = fonts.select(
+        context.style("base.css") + branding.css + "\n" + context.style("epub.css"), text
+    )
     stylesheet = epub.EpubItem(
         uid="style", file_name=STYLESHEET, media_type="text/css", content=css_text.encode()
     )
@@ -194,30 +210,61 @@ def render(inputs: Inputs) -> Rendered:
         lang=meta.lang,
     )
     book.add_item(content)
+    # The cover reading systems and catalogues show (properties="cover-image"),
+    # and a page that shows it with its text alternative.
+    taken = {posixpath.normpath(src) for src in document.images}
+    cover_image = next(
+        name
+        for name in (COVER_IMAGE, *(f"cover/cover-{n}.png" for n in range(1, len(taken) + 2)))
+        if name not in taken
+    )
+    cover_item = epub.EpubCover(uid="cover-image", file_name=cover_image)
+    cover_item.media_type = "image/png"
+    cover_item.content = cover.png(document, branding, context.style("base.css"))
+    book.add_item(cover_item)
+    cover_page = _Xhtml(
+        to_xhtml(
+            string.Template(context.style("epub-cover.xhtml")).substitute(
+                lang=html.escape(meta.lang),
+                dir=fill["dir"],
+                title=fill["title"],
+                image=cover_image,
+                alt=html.escape(cover.alternative(document)),
+            ),
+            meta.lang,
+        ),
+        uid="cover",
+        file_name=COVER_PAGE,
+        title=meta.title,
+        lang=meta.lang,
+    )
+    book.add_item(cover_page)
     about_template = string.Template(context.style("epub-about.xhtml"))
+    about_title = words("About this e-book")
     about = _Xhtml(
         to_xhtml(about_template.substitute(fill), meta.lang),
         uid="about",
         file_name=ABOUT,
-        title="About this e-book",
+        title=about_title,
         lang=meta.lang,
     )
     book.add_item(about)
 
-    nav = epub.EpubNav(title="Contents")
+    contents = words("Contents")
+    nav = epub.EpubNav(title=contents)
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
     book.toc = [
         epub.Link(f"{CONTENT}#title", meta.title, "title"),
-        *_toc(document.headings),
-        epub.Link(ABOUT, "About this e-book", "about"),
+        *_toc(page.headings(document, words)),
+        epub.Link(ABOUT, about_title, "about"),
     ]
     book.guide = [
-        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "toc", "href": "nav.xhtml", "title": contents},
         {"type": "text", "href": CONTENT, "title": meta.title},
-        {"type": "backmatter", "href": ABOUT, "title": "About this e-book"},
+        {"type": "backmatter", "href": ABOUT, "title": about_title},
     ]
-    book.spine = [nav, content, about]
+    book.spine = [cover_page, nav, content, about]
 
     raw = io.BytesIO()
     epub.write_epub(
@@ -227,13 +274,13 @@ def render(inputs: Inputs) -> Rendered:
             "mtime": context.build_time(meta.published),
             "epub2_guide": False,
             "epub3_pages": False,
-            "landmark_title": "Landmarks",
+            "landmark_title": words("Landmarks"),
             "raise_exceptions": True,
             "package_direction": rtl,
         },
     )
     when = context.build_time(meta.published).timetuple()[:6]
-    return Rendered(_repack(raw.getvalue(), when, meta.lang))
+    return Rendered(_repack(raw.getvalue(), when, meta.lang, words))
 
 
 def _package_lang(opf: bytes, lang: str) -> bytes:
@@ -243,34 +290,45 @@ def _package_lang(opf: bytes, lang: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _nav_headings(data: bytes, lang: str) -> bytes:
+def _nav_headings(data: bytes, lang: str, words: Words) -> bytes:
     """The nav document with an h1 for the table of contents and the landmarks hidden.
 
     ebooklib titles both navs with h2, leaving the document without a level-1
-    heading; the landmarks are for reading systems, not for reading. The
-    heading "Contents" is English, marked so in a book in another language,
-    and the page gets the book's direction.
+    heading; the landmarks are for reading systems, not for reading. The page
+    gets the book's direction. Where the pipeline's words stand in English
+    for a language without a catalogue, they are marked so (WCAG 3.1.2): the
+    title, the headings, and the links to the notes and the back matter.
     """
     root = etree.fromstring(data)
     rtl = page.direction(lang) == "rtl"
     if rtl:
         root.set("dir", "rtl")
+
+    def english(element: Any) -> None:
+        if not words.native:
+            element.set("lang", words.lang)
+            element.set("{http://www.w3.org/XML/1998/namespace}lang", words.lang)
+            if rtl:
+                element.set("dir", "ltr")
+
+    for title in root.iter(f"{{{XHTML}}}title"):
+        english(title)
+    ours = (ABOUT, f"{CONTENT}#{fragment.NOTES_ID}", "nav.xhtml")
+    for link in root.iter(f"{{{XHTML}}}a"):
+        if link.get("href") in ours:
+            english(link)
     for nav in root.iter(f"{{{XHTML}}}nav"):
         kind = nav.get("{http://www.idpf.org/2007/ops}type")
-        if kind == "toc":
-            for heading in nav.iterchildren(f"{{{XHTML}}}h2"):
+        for heading in nav.iterchildren(f"{{{XHTML}}}h2"):
+            english(heading)
+            if kind == "toc":
                 heading.tag = f"{{{XHTML}}}h1"
-                if not page.english(lang):
-                    heading.set("lang", "en")
-                    heading.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
-                    if rtl:
-                        heading.set("dir", "ltr")
-        elif kind == "landmarks":
+        if kind == "landmarks":
             nav.set("hidden", "hidden")
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
-def _repack(data: bytes, when: tuple[int, ...], lang: str) -> bytes:
+def _repack(data: bytes, when: tuple[int, ...], lang: str, words: Words) -> bytes:
     """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3).
 
     The package and nav documents get their repairs here (see the functions above).
@@ -290,6 +348,6 @@ def _repack(data: bytes, when: tuple[int, ...], lang: str) -> bytes:
             if name.endswith(".opf"):
                 content = _package_lang(content, lang)
             elif name.endswith("/nav.xhtml"):
-                content = _nav_headings(content, lang)
+                content = _nav_headings(content, lang, words)
             target.writestr(info, content, compresslevel=None if stored else 9)
     return out.getvalue()

@@ -18,10 +18,14 @@ from clearleaf.formats import Inputs, Rendered
 def render(inputs: Inputs) -> Rendered:
     """Render the document as a standalone HTML page."""
     document, context = inputs.document, inputs.context
-    # Only the fallback fonts the text uses, cut down to its characters (clearleaf/fonts.py).
+    # Only the fallback fonts the text uses, cut down to its characters
+    # (clearleaf/fonts.py): the document's, and those of the pipeline's words.
     css = fonts.inline(
-        context.style("base.css") + "\n" + context.style("screen.css"),
-        document.text + document.body_html,
+        context.style("base.css")
+        + document.settings.branding.css
+        + "\n"
+        + context.style("screen.css"),
+        document.text + document.body_html + inputs.colophon.words.characters,
     )
     markup = page.render(document, context, inputs.colophon, css, "html", "web")
     return Rendered(inline_images(markup, document).encode("utf-8"))

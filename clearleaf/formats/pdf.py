@@ -10,6 +10,7 @@ stops with an error instead of hanging CI.
 
 from __future__ import annotations
 
+import base64
 import logging
 import posixpath
 import re
@@ -40,6 +41,9 @@ DOCUMENT_URL = "file:///clearleaf/document/"
 STYLES_URL = "file:///clearleaf/styles/"
 
 
+_DATA_URL = re.compile(r"^data:(?P<type>[a-z]+/[a-z0-9.+-]+);base64,(?P<data>[A-Za-z0-9+/=]+)$")
+
+
 class _Fetcher(URLFetcher):  # type: ignore[misc]
     """Serve local files below the allowed folders; refuse everything else.
 
@@ -54,6 +58,12 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        inline = _DATA_URL.match(url)
+        if inline is not None:
+            # The page's own inline images (the project's logo): read nothing.
+            return URLFetcherResponse(
+                "data:", base64.b64decode(inline["data"]), {"Content-Type": inline["type"]}
+            )
         path = self._path(url)
         if path is not None and path.parent == self.font_root:
             font = fonts.font_file(path.name)
@@ -172,7 +182,16 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     """Render the document as the printed ``edition``, with what WeasyPrint found on the way."""
     document, context = inputs.document, inputs.context
     fetcher = _Fetcher({DOCUMENT_URL: document.folder, STYLES_URL: context.styles}, context.styles)
-    css = "\n".join(context.style(name) for name in ("base.css", *edition.stylesheets))
+    # The project's branding follows base.css: the edition's own rules (the
+    # print shop's CMYK colours) come after it.
+    css = "\n".join(
+        [
+            context.style("base.css") + document.settings.branding.css,
+            *(context.style(name) for name in edition.stylesheets),
+        ]
+    )
+    # The running footer's words ("Page 1 of 2") in the page's language.
+    css = page.stylesheet(css, inputs.colophon.words)
     markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name, "paper"))
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the

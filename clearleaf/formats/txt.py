@@ -13,10 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from clearleaf import ast
-from clearleaf.colophon import Colophon, long_date
+from clearleaf import ast, i18n
+from clearleaf.colophon import Colophon
 from clearleaf.document import Document
 from clearleaf.formats import Inputs, Rendered
+from clearleaf.i18n import Words
 
 WIDTH = 72
 Node = dict[str, Any]
@@ -39,13 +40,18 @@ def render(inputs: Inputs) -> Rendered:
 def to_text(document: Document, back: Colophon, width: int = WIDTH) -> str:
     """The plain-text edition as a string: head, body, notes, then the colophon."""
     meta = document.meta
-    writer = _Writer(width)
+    words = back.words
+    writer = _Writer(width, words)
     head = [*_underlined(meta.title, "=")]
     if meta.subtitle:
         head += writer.wrap(meta.subtitle)
     head += ["", *writer.wrap(meta.organisation)]
     head += writer.wrap(
-        f"Published {long_date(meta.published)}; next review due by {long_date(meta.next_review)}."
+        words(
+            "Published {published}; next review due by {next_review}.",
+            published=words.date(meta.published),
+            next_review=words.date(meta.next_review),
+        )
     )
     sections = [
         head,
@@ -67,22 +73,23 @@ def to_text(document: Document, back: Colophon, width: int = WIDTH) -> str:
 
 def _tail(back: Colophon, writer: _Writer) -> list[list[str]]:
     """Contact details, other formats, sources and the record, as sections."""
+    words = back.words
     sections = []
     if back.contacts:
-        lines = _underlined("Contact us", "-")
+        lines = _underlined(words("Contact us"), "-")
         for contact in back.contacts:
             lines += writer.wrap(f"{contact.label}: {contact.text}")
         sections.append(lines)
     others = back.other_formats("txt")
-    lines = [*_underlined("Other formats", "-"), *writer.wrap(others.statement)]
+    lines = [*_underlined(words("Other formats"), "-"), *writer.wrap(others.statement)]
     for label, _name, address in others.editions:
-        item = writer.wrap(f"{label.capitalize()}: {address}", 2)
+        item = writer.wrap(f"{i18n.capital(label)}: {address}", 2)
         lines += ["- " + item[0][2:], *item[1:]]
     if others.url:
-        lines += ["", *writer.wrap(f"Read this online at {others.url}")]
+        lines += ["", *writer.wrap(words("Read this online at {url}", url=others.url))]
     sections.append(lines)
     if back.sources:
-        lines = _underlined("Sources", "-")
+        lines = _underlined(words("Sources"), "-")
         for number, source in enumerate(back.sources, start=1):
             lines += writer.wrap(f"{number}. {source}")
         sections.append(lines)
@@ -174,6 +181,8 @@ def _underlined(text: str, mark: str) -> list[str]:
 @dataclass
 class _Writer:
     width: int
+    #: The pipeline's words: the notes' heading, an image's and a column's labels.
+    words: Words
     notes: list[list[Node]] = field(default_factory=list)
 
     # -- blocks ---------------------------------------------------------------
@@ -294,7 +303,11 @@ class _Writer:
             if number:
                 out.append("")
             for i, cell in enumerate(row):
-                label = labels[i] if i < len(labels) and labels[i] else f"Column {i + 1}"
+                label = (
+                    labels[i]
+                    if i < len(labels) and labels[i]
+                    else self.words("Column {number}", number=str(i + 1))
+                )
                 out.extend(self.wrap(f"{label}: {cell}", indent))
         return out
 
@@ -304,7 +317,7 @@ class _Writer:
     def footnotes(self) -> list[str]:
         if not self.notes:
             return []
-        out = _underlined("Notes", "-")
+        out = _underlined(self.words("Notes"), "-")
         for number, blocks in enumerate(self.notes, start=1):
             marker = f"[{number}] "
             lines = self.blocks(blocks, len(marker))
@@ -336,7 +349,7 @@ class _Writer:
         if kind == "Strikeout":
             # Crossed-out words still say something (a dose no longer given):
             # the reader is told they are crossed out.
-            return f"[crossed out: {self.inlines(ast.inlines(node))}]"
+            return self.words("[crossed out: {text}]", text=self.inlines(ast.inlines(node)))
         if kind in ("Code", "Math"):
             return ast.code_text(node)
         if kind == "Quoted":
@@ -350,7 +363,7 @@ class _Writer:
             return f"{text} ({address})" if text.strip() else address
         if kind == "Image":
             alt = _squash(self.inlines(ast.inlines(node)))
-            return f"[Image: {alt}]" if alt else ""
+            return self.words("[Image: {alt}]", alt=alt) if alt else ""
         if kind == "Note":
             self.notes.append(ast.blocks(node))
             return f"[{len(self.notes)}]"
