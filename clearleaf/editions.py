@@ -61,6 +61,8 @@ EDITIONS: dict[str, Edition] = {
             "Accessible web page (WCAG 2.2 AA), one self-contained file",
             "clearleaf.formats.html",
             "web page",
+            # The printed leaflet's pages are marked in it (clearleaf/formats/pagination.py).
+            made_from=(BODY, "pdf"),
         ),
         Edition(
             "pdf",
@@ -77,6 +79,8 @@ EDITIONS: dict[str, Edition] = {
             "clearleaf.formats.large_print",
             "large print",
             paged=True,
+            # Its footer names the leaflet's page each of its pages begins in.
+            made_from=(BODY, "pdf"),
         ),
         Edition(
             "print",
@@ -101,6 +105,7 @@ EDITIONS: dict[str, Edition] = {
             "EPUB 3 e-book with EPUB Accessibility 1.1 metadata",
             "clearleaf.formats.epub",
             "e-book",
+            made_from=(BODY, "pdf"),
         ),
         Edition(
             "txt",
@@ -108,7 +113,7 @@ EDITIONS: dict[str, Edition] = {
             "Plain text, UTF-8, 72 columns",
             "clearleaf.formats.txt",
             "plain text",
-            made_from=(AST,),
+            made_from=(AST, "pdf"),
         ),
     )
 }

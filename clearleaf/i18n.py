@@ -383,10 +383,11 @@ def words(tag: str, overrides: Overrides | None = None) -> Words:
 
 
 def css_string(template: str, counters: Mapping[str, str]) -> str:
-    """A CSS ``content`` value for ``template``: its text quoted, each placeholder a counter.
+    """A CSS ``content`` value for ``template``: its text quoted, each placeholder the
+    CSS value ``counters`` gives it.
 
-    ``Page {page} of {pages}`` with ``{"page": "page", "pages": "pages"}`` is
-    ``"Page " counter(page) " of " counter(pages)``.
+    ``Page {page} of {pages}`` with ``{"page": "counter(page)", "pages":
+    "counter(pages)"}`` is ``"Page " counter(page) " of " counter(pages)``.
     """
     out = []
     for literal, name in _pieces(template):
@@ -394,5 +395,5 @@ def css_string(template: str, counters: Mapping[str, str]) -> str:
             quoted = literal.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
             out.append(f'"{quoted}"')
         if name is not None:
-            out.append(f"counter({counters[name]})")
+            out.append(counters[name])
     return " ".join(out)

@@ -295,15 +295,28 @@ def body(document: Document, words: Words, mark: str = "") -> str:
 PAGE_OF_PAGES = "$page_of_pages"
 
 
-def stylesheet(css: str, words: Words) -> str:
-    """``css`` with its running footer ("Page 1 of 2") in ``words``.
+def stylesheet(css: str, words: Words, leaflet_pages: bool = False) -> str:
+    """``css`` with its running footer ("Page 1 of 2") in ``words``; with
+    ``leaflet_pages``, also the leaflet's page each page begins in ("Page 3 of 9
+    (leaflet page 2)"), which the page's markers set (``string-set``).
 
     CSS generates those words itself (``counter(page)``), so they are
     written into the stylesheet rather than the page.
     """
-    footer = i18n.css_string(
-        words.text("Page {page} of {pages}"), {"page": "page", "pages": "pages"}
-    )
+    if leaflet_pages:
+        footer = i18n.css_string(
+            words.text("Page {page} of {pages} (leaflet page {leaflet})"),
+            {
+                "page": "counter(page)",
+                "pages": "counter(pages)",
+                "leaflet": "string(leaflet, start)",
+            },
+        )
+    else:
+        footer = i18n.css_string(
+            words.text("Page {page} of {pages}"),
+            {"page": "counter(page)", "pages": "counter(pages)"},
+        )
     return css.replace(PAGE_OF_PAGES, footer)
 
 

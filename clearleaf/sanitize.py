@@ -61,12 +61,13 @@ RESERVED_IDS = frozenset(
         "formats-heading",
         "sources-heading",
         "about-heading",
+        "pages-heading",
         "footnotes",
         NOTES_ID,
     }
 )
-# Pandoc's footnote and code-line identifiers.
-_RESERVED_ID = re.compile(r"^(fn|fnref)\d+$|^cb\d+(-\d+)?$")
+# Pandoc's footnote and code-line identifiers, and the printed pages' markers.
+_RESERVED_ID = re.compile(r"^(fn|fnref)\d+$|^cb\d+(-\d+)?$|^page-\d+$")
 
 #: Classes a source may give its own blocks and images to change how they look.
 EDITOR_CLASSES = frozenset({"callout", "decorative"})
@@ -101,6 +102,9 @@ RESERVED_CLASSES = frozenset(
         "key-message",
         "masthead",
         "organisation",
+        "leaflet-page",
+        "page-list",
+        "page-marker",
         "qr",
         "qr-code",
         "record",

@@ -112,17 +112,22 @@ def render_task(
 
     One task, run in a worker process or here.
     """
-    made: dict[str, bytes] = {}
+    made: dict[str, formats.Rendered] = {}
     kept: list[Made] = []
     with _few_collections():
         for name in names:
             edition = editions.EDITIONS[name]
             started = time.perf_counter()
             inputs = formats.Inputs(
-                document, context, back, {other: made[other] for other in edition.requires}
+                document,
+                context,
+                back,
+                {other: made[other].data for other in edition.requires},
+                # The printed leaflet's pages, for the editions that mark them.
+                next((made[o].pagination for o in edition.requires if made[o].pagination), None),
             )
             rendered = formats.render(edition, inputs)
-            made[name] = rendered.data
+            made[name] = rendered
             if name in wanted:
                 seconds = time.perf_counter() - started
                 kept.append(Made(name, rendered.data, rendered.diagnostics, seconds))

@@ -88,8 +88,11 @@ def text_sizes(path: Path) -> Counter[float]:
 
 
 def _words(path: Path) -> list[str]:
-    """The words of a PDF without its running footer ("Anormed UK", "Page 2 of 9")."""
-    text = re.sub(r"Anormed UK\s+Page \d+ of \d+", " ", extract_text(path))
+    """The words of a PDF without its running footer ("Anormed UK", "Page 2 of 9", and in
+    large print "(leaflet page 2)")."""
+    text = re.sub(
+        r"Anormed UK\s+Page \d+ of \d+(\s*\(leaflet page \d+\))?", " ", extract_text(path)
+    )
     return re.sub(r"-\s*\n\s*", "-", text).split()  # a hyphenated word may wrap at its hyphen
 
 

@@ -35,7 +35,8 @@ UNUSUAL = Path(__file__).resolve().parent / "unusual"
 # render leaves the mark "<stem>-pid-<pid>", so that a test knows which
 # processes rendered.
 #   slow:        "slow" sleeps (a build to interrupt); others leave "<stem>-rendered"
-#   kill-worker: "doomed" is killed every time, "flaky" only the first time
+#   kill-worker: "doomed" is killed every time, "flaky" only the first time,
+#                each once both have started
 #   hold-write:  the build stops after making big.txt's temporary file, until
 #                the mark "release" appears
 #   none:        no fault
@@ -56,8 +57,14 @@ def render(inputs):
     (marks / f"{stem}-pid-{os.getpid()}").touch()
     if mode == "slow" and stem == "slow":
         time.sleep(120)
-    if mode == "kill-worker":
-        if stem == "doomed" or (stem == "flaky" and not (marks / "flaky-killed").exists()):
+    if mode == "kill-worker" and stem in ("doomed", "flaky"):
+        # Both in the pool at once, so that the pool's death is both of theirs.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+            list(marks.glob("doomed-pid-*")) and list(marks.glob("flaky-pid-*"))
+        ):
+            time.sleep(0.02)
+        if stem == "doomed" or not (marks / "flaky-killed").exists():
             (marks / f"{stem}-killed").touch()
             os.kill(os.getpid(), signal.SIGKILL)
     result = original(inputs)

@@ -129,9 +129,10 @@ def test_one_document_gets_one_worker_for_its_pages(
     assert pools == [(1, True)]
 
 
-def test_without_pages_the_workers_take_everything_and_skip_weasyprint(
+def test_screen_editions_are_made_with_the_leaflets_pages_by_warm_workers(
     tmp_path: Path, pools: list[tuple[int, bool]]
 ) -> None:
+    """The web page and the text mark the printed leaflet's pages: the workers lay it out."""
     sources = [write_source(tmp_path, name, BODY) for name in ("one", "two", "three")]
     build(
         sources,
@@ -140,7 +141,7 @@ def test_without_pages_the_workers_take_everything_and_skip_weasyprint(
         Context(source_date_epoch=None),
         jobs=2,
     )
-    assert pools == [(2, False)]
+    assert pools == [(2, True)]
 
 
 # -- the garbage collector ----------------------------------------------------------

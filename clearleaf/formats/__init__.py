@@ -22,6 +22,7 @@ from clearleaf.document import Document
 from clearleaf.editions import Edition
 from clearleaf.errors import Diagnostic
 from clearleaf.formats import weasyprint_ffi
+from clearleaf.formats.pagination import Pagination
 
 weasyprint_ffi.install()  # before any module here imports WeasyPrint
 
@@ -36,6 +37,8 @@ class Inputs:
     colophon: Colophon
     #: The bytes of the editions this one is made from, by name.
     editions: Mapping[str, bytes] = field(default_factory=dict)
+    #: Where each page of the printed leaflet begins, for the editions made from it.
+    pagination: Pagination | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Rendered:
 
     data: bytes
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The leaflet's: where each of its pages begins (:mod:`clearleaf.formats.pagination`).
+    pagination: Pagination | None = None
 
 
 Renderer = Callable[[Inputs], Rendered]

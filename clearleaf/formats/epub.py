@@ -14,7 +14,9 @@ import posixpath
 import re
 import string
 import zipfile
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 from ebooklib import epub
 from lxml import etree
@@ -22,7 +24,8 @@ from lxml import html as lxml_html
 
 from clearleaf import assets, ast, conformance, fonts, fragment, i18n, page
 from clearleaf.document import Document
-from clearleaf.formats import Inputs, Rendered, cover
+from clearleaf.editions import EDITIONS
+from clearleaf.formats import Inputs, Rendered, cover, pagination
 from clearleaf.i18n import Words
 
 CONTENT = "content.xhtml"
@@ -33,6 +36,7 @@ STYLESHEET = "style/book.css"
 COVER_IMAGE = "cover/cover.png"
 COVER_PAGE = "cover.xhtml"
 XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
 
 
 class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
@@ -94,9 +98,12 @@ def _toc(headings: list[ast.Heading]) -> list[Any]:
     return entries
 
 
-def features(document: Document) -> list[str]:
-    """The ``schema:accessibilityFeature`` values the publication can honestly claim."""
+def features(document: Document, paginated: bool = False) -> list[str]:
+    """The ``schema:accessibilityFeature`` values the publication can honestly claim;
+    ``paginated``: it carries the printed leaflet's page breaks and page list."""
     claimed = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if paginated:
+        claimed += ["pageBreakMarkers", "pageNavigation"]
     alts = ast.image_alts(document.blocks, informative_only=True)
     # EPUB Accessibility 1.1: alternativeText only when every informative image has alt text.
     if alts and all(alt.strip() for alt in alts):
@@ -148,11 +155,25 @@ def render(inputs: Inputs) -> Rendered:
         book.add_metadata("DC", "rights", meta.rights)
     if meta.url:
         book.add_metadata("DC", "source", meta.url)
+    if inputs.pagination is not None:
+        # The printed leaflet is the source of the page breaks (EPUB Accessibility
+        # 1.1, 2.4.3; EPUB 3.3, "source-of"). a11y:pageBreakSource would say it
+        # more directly, but EPUBCheck 5.3 refuses it.
+        leaflet = EDITIONS["pdf"].output_name(document.stem)
+        book.add_metadata(
+            "DC", "source", urljoin(meta.url, leaflet) if meta.url else leaflet, {"id": "pages"}
+        )
+        book.add_metadata(
+            None, "meta", "pagination", {"refines": "#pages", "property": "source-of"}
+        )
     # EPUB Accessibility 1.1, section 2 (discovery metadata).
     for prop, value in (
         ("schema:accessMode", "textual"),
         ("schema:accessModeSufficient", "textual"),
-        *(("schema:accessibilityFeature", feature) for feature in features(document)),
+        *(
+            ("schema:accessibilityFeature", feature)
+            for feature in features(document, inputs.pagination is not None)
+        ),
         ("schema:accessibilityHazard", "none"),
         ("schema:accessibilitySummary", summary(document, words)),
     ):
@@ -202,8 +223,16 @@ def render(inputs: Inputs) -> Rendered:
     fill = page.fields(document, back, "epub", "e-book")
     template = string.Template(context.style("epub-content.xhtml"))
     markup = _without_text_message_links(template.substitute(fill))
+    about_template = string.Template(context.style("epub-about.xhtml"))
+    about_markup = about_template.substitute(fill)
+    page_list: list[tuple[str, int]] = []
+    if inputs.pagination is not None:
+        (markup, about_markup), placed = pagination.mark_markup(
+            [markup, about_markup], inputs.pagination, _page_break
+        )
+        page_list = [((CONTENT, ABOUT)[document_index], n) for document_index, n in placed]
     content = _Xhtml(
-        to_xhtml(markup, meta.lang),
+        _with_page_breaks(to_xhtml(markup, meta.lang)),
         uid="content",
         file_name=CONTENT,
         title=meta.title,
@@ -239,10 +268,9 @@ def render(inputs: Inputs) -> Rendered:
         lang=meta.lang,
     )
     book.add_item(cover_page)
-    about_template = string.Template(context.style("epub-about.xhtml"))
     about_title = words("About this e-book")
     about = _Xhtml(
-        to_xhtml(about_template.substitute(fill), meta.lang),
+        _with_page_breaks(to_xhtml(about_markup, meta.lang)),
         uid="about",
         file_name=ABOUT,
         title=about_title,
@@ -280,7 +308,31 @@ def render(inputs: Inputs) -> Rendered:
         },
     )
     when = context.build_time(meta.published).timetuple()[:6]
-    return Rendered(_repack(raw.getvalue(), when, meta.lang, words))
+    return Rendered(_repack(raw.getvalue(), when, meta.lang, words, page_list))
+
+
+#: Marks a page break until the XHTML is made (the HTML parser it goes through
+#: knows no namespaces); then it is ``epub:type``.
+_PAGE_BREAK = "data-clearleaf-epub-type"
+
+
+def _page_break(number: int) -> str:
+    """The empty element that marks where printed page ``number`` begins (EPUB 3.3
+    Structural Semantics; DPUB-ARIA ``doc-pagebreak``, its name the page's number)."""
+    return (
+        f'<span {_PAGE_BREAK}="pagebreak" role="doc-pagebreak" id="page-{number}" '
+        f'aria-label="{number}"></span>'
+    )
+
+
+def _with_page_breaks(xhtml: bytes) -> bytes:
+    """``xhtml`` with its page breaks' ``epub:type`` and the namespace it needs."""
+    if _PAGE_BREAK.encode() not in xhtml:
+        return xhtml
+    xhtml = xhtml.replace(_PAGE_BREAK.encode(), b"epub:type")
+    return xhtml.replace(
+        f'<html xmlns="{XHTML}"'.encode(), f'<html xmlns="{XHTML}" xmlns:epub="{OPS}"'.encode(), 1
+    )
 
 
 def _package_lang(opf: bytes, lang: str) -> bytes:
@@ -290,7 +342,9 @@ def _package_lang(opf: bytes, lang: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _nav_headings(data: bytes, lang: str, words: Words) -> bytes:
+def _nav_headings(
+    data: bytes, lang: str, words: Words, page_list: Sequence[tuple[str, int]] = ()
+) -> bytes:
     """The nav document with an h1 for the table of contents and the landmarks hidden.
 
     ebooklib titles both navs with h2, leaving the document without a level-1
@@ -325,10 +379,35 @@ def _nav_headings(data: bytes, lang: str, words: Words) -> bytes:
                 heading.tag = f"{{{XHTML}}}h1"
         if kind == "landmarks":
             nav.set("hidden", "hidden")
+    body = root.find(f"{{{XHTML}}}body")
+    if page_list and body is not None:
+        body.append(_page_list_nav(page_list, words, english))
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
-def _repack(data: bytes, when: tuple[int, ...], lang: str, words: Words) -> bytes:
+def _page_list_nav(
+    page_list: Sequence[tuple[str, int]], words: Words, english: Callable[[Any], None]
+) -> Any:
+    """The ``page-list`` nav: a link to each printed page's break, in order (EPUB 3.3, 7.4.3)."""
+    nav = etree.Element(f"{{{XHTML}}}nav", {f"{{{OPS}}}type": "page-list", "hidden": "hidden"})
+    heading = etree.SubElement(nav, f"{{{XHTML}}}h2")
+    heading.text = str(words("Go to printed page"))
+    english(heading)
+    listing = etree.SubElement(nav, f"{{{XHTML}}}ol")
+    for href, number in page_list:
+        item = etree.SubElement(listing, f"{{{XHTML}}}li")
+        link = etree.SubElement(item, f"{{{XHTML}}}a", {"href": f"{href}#page-{number}"})
+        link.text = str(number)
+    return nav
+
+
+def _repack(
+    data: bytes,
+    when: tuple[int, ...],
+    lang: str,
+    words: Words,
+    page_list: Sequence[tuple[str, int]] = (),
+) -> bytes:
     """The same EPUB with fixed entry times and ``mimetype`` first, uncompressed (OCF 3.3, 4.3).
 
     The package and nav documents get their repairs here (see the functions above).
@@ -348,6 +427,6 @@ def _repack(data: bytes, when: tuple[int, ...], lang: str, words: Words) -> byte
             if name.endswith(".opf"):
                 content = _package_lang(content, lang)
             elif name.endswith("/nav.xhtml"):
-                content = _nav_headings(content, lang, words)
+                content = _nav_headings(content, lang, words, page_list)
             target.writestr(info, content, compresslevel=None if stored else 9)
     return out.getvalue()

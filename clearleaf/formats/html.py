@@ -12,7 +12,7 @@ import html
 
 from clearleaf import assets, fonts, page
 from clearleaf.document import Document
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, pagination
 
 
 def render(inputs: Inputs) -> Rendered:
@@ -28,7 +28,36 @@ def render(inputs: Inputs) -> Rendered:
         document.text + document.body_html + inputs.colophon.words.characters,
     )
     markup = page.render(document, context, inputs.colophon, css, "html", "web")
+    if inputs.pagination is not None:
+        markup = _paginated(markup, inputs)
     return Rendered(inline_images(markup, document).encode("utf-8"))
+
+
+def _paginated(markup: str, inputs: Inputs) -> str:
+    """``markup`` with a marker where each page of the printed leaflet begins, and a list
+    of links to them at the end of the contents ("Go to printed page")."""
+    assert inputs.pagination is not None
+    words = inputs.colophon.words
+    marked_as = page.words_language(inputs.document.meta.lang, words)
+
+    def marker(number: int) -> str:
+        label = html.escape(str(words("Page {number}", number=str(number))))
+        return (
+            f'<span class="page-marker" role="doc-pagebreak" id="page-{number}" '
+            f'aria-label="{label}"{marked_as}></span>'
+        )
+
+    (marked,), _ = pagination.mark_markup([markup], inputs.pagination, marker)
+    links = "".join(
+        f'<li><a href="#page-{n}">{n}</a></li>' for n in range(1, inputs.pagination.pages + 1)
+    )
+    heading = html.escape(str(words("Go to printed page")))
+    pages = (
+        f'<h3 id="pages-heading"{marked_as}>{heading}</h3>\n'
+        f'<ol class="page-list" aria-labelledby="pages-heading">{links}</ol>\n'
+    )
+    # The first nav is the contents.
+    return marked.replace("</nav>", pages + "</nav>", 1)
 
 
 def inline_images(markup: str, document: Document) -> str:

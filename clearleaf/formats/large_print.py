@@ -9,7 +9,9 @@ from __future__ import annotations
 from clearleaf.formats import Inputs, Rendered
 from clearleaf.formats.pdf import PrintEdition, render_edition
 
-LARGE_PRINT = PrintEdition("large-print", ("leaflet.css", "large-print.css"), smaller_tables=True)
+LARGE_PRINT = PrintEdition(
+    "large-print", ("leaflet.css", "large-print.css"), smaller_tables=True, leaflet_pages=True
+)
 
 
 def render(inputs: Inputs) -> Rendered:

@@ -22,13 +22,15 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.css.counters import CounterStyle
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clearleaf import assets, fonts, limits, page
 from clearleaf.document import Document
 from clearleaf.errors import Diagnostic, input_error, warning
-from clearleaf.formats import Inputs, Rendered, pdftags, tables
+from clearleaf.formats import Inputs, Rendered, pagination, pdftags, tables
+from clearleaf.formats.pagination import WORDS, Pagination
 
 #: WeasyPrint's PDF/UA-1 variant: tags, /Lang, XMP with pdfuaid:part 1, DisplayDocTitle.
 VARIANT = "pdf/ua-1"
@@ -129,6 +131,9 @@ class PrintEdition:
     #: Whether a table too wide for the page may first be set smaller (the
     #: stylesheets' ``table-smaller``), before it is laid out as records.
     smaller_tables: bool = False
+    #: Whether its running footer says in which page of the printed leaflet each
+    #: of its own pages begins (large print, which has pages of its own).
+    leaflet_pages: bool = False
 
     @property
     def title(self) -> str:
@@ -191,8 +196,17 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
         ]
     )
     # The running footer's words ("Page 1 of 2") in the page's language.
-    css = page.stylesheet(css, inputs.colophon.words)
+    leaflet_pages = edition.leaflet_pages and inputs.pagination is not None
+    css = page.stylesheet(css, inputs.colophon.words, leaflet_pages)
     markup = _numbered(page.render(document, context, inputs.colophon, "", edition.name, "paper"))
+    if leaflet_pages:
+        assert inputs.pagination is not None
+        # Where each leaflet page begins, for the footer (string-set, in large-print.css).
+        (markup,), _ = pagination.mark_markup(
+            [markup],
+            inputs.pagination,
+            lambda n: f'<span class="leaflet-page" data-page="{n}"></span>',
+        )
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the
     # stylesheets' generated content) are declared.
@@ -247,6 +261,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
             overflow = tables.outside(laid_out)
             if overflow:
                 raise _overflow(document, edition, overflow)
+            pages = pagination_of(laid_out)
             pdf: bytes = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(collect)
@@ -260,7 +275,32 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     found = list(_diagnostics(document, edition, collect.records))
     rights = document.meta.rights
     data = pdftags.repair(pdf, {"dc:rights": rights} if rights else None)
-    return Rendered(data, tuple(found))
+    return Rendered(data, tuple(found), pages)
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    """``box`` and every box inside it, in order, without the page's margin boxes."""
+    if isinstance(box, boxes.MarginBox):
+        return
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def pagination_of(laid_out: Any) -> Pagination:
+    """Where each page of a laid-out WeasyPrint document begins: its first words, from
+    the main flow (the running footer and list markers aside)."""
+    starts = []
+    for page_ in laid_out.pages:
+        words: list[str] = []
+        for box in _boxes(page_._page_box):
+            # Generated text (a list's bullet or number, ::before) is not the document's.
+            if isinstance(box, boxes.TextBox) and "::" not in (box.element_tag or ""):
+                words.extend(box.text.split())
+                if len(words) >= WORDS:
+                    break
+        starts.append(tuple(words[:WORDS]))
+    return Pagination(tuple(starts))
 
 
 def _diagnostics(

@@ -16,7 +16,7 @@ from typing import Any
 from clearleaf import ast, i18n
 from clearleaf.colophon import Colophon
 from clearleaf.document import Document
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, pagination
 from clearleaf.i18n import Words
 
 WIDTH = 72
@@ -34,7 +34,13 @@ def _squash(text: str) -> str:
 
 def render(inputs: Inputs) -> Rendered:
     """Render the document as plain text."""
-    return Rendered(to_text(inputs.document, inputs.colophon).encode("utf-8"))
+    text = to_text(inputs.document, inputs.colophon)
+    if inputs.pagination is not None:
+        words = inputs.colophon.words
+        text = pagination.mark_text(
+            text, inputs.pagination, lambda n: f"[{words('Page {number}', number=str(n))}]"
+        )
+    return Rendered(text.encode("utf-8"))
 
 
 def to_text(document: Document, back: Colophon, width: int = WIDTH) -> str:

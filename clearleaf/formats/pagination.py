@@ -1,0 +1,219 @@
+"""The printed leaflet's pages in every edition: where each page begins, and its markers.
+
+The A5 leaflet is the pagination source (EPUB Accessibility 1.1, 2.4.3: an
+EPUB made in one workflow with a paginated edition carries that edition's
+page breaks and page list). After WeasyPrint has laid the leaflet out,
+:func:`clearleaf.formats.pdf.pagination_of` reads the first words of each page
+from its boxes, the main flow only (not the running footer, not list
+markers); no PDF is parsed. The other
+editions are made from the same text, so each finds those words in its own
+text, in order, and puts the page's marker before them: in the middle of a
+paragraph when the page turns there, at the word where it turns
+(:func:`find`, :func:`mark_markup`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+#: How many of a page's first words are looked for: enough to tell a page's
+#: start from the same words earlier in the text.
+WORDS = 8
+
+#: Landmarks a page marker never leaves: it stays in the part of the page it marks.
+_LANDMARKS = frozenset({"main", "header", "footer", "nav", "aside", "article", "body", "html"})
+#: Elements a span may not stand beside (a list's items, a table's rows and
+#: cells): a marker goes before the list or the table when the page begins
+#: with it, and inside the item or the cell when the page begins there.
+_PARTS = frozenset(
+    {
+        "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "caption",
+        "colgroup", "figcaption", "summary", "option", "optgroup",
+    }
+)  # fmt: skip
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>", re.DOTALL)
+_HIDDEN = ("head", "style", "script", "template", "title")
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """The first words of each page of the printed leaflet, page 1 first."""
+
+    starts: tuple[tuple[str, ...], ...]
+
+    @property
+    def pages(self) -> int:
+        """How many pages the leaflet has."""
+        return len(self.starts)
+
+
+def normal(word: str) -> str:
+    """A word as it is compared: punctuation at its ends, case and width set aside."""
+    word = unicodedata.normalize("NFKC", word).casefold()
+    return re.sub(r"^\W+|\W+$", "", word)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: int  # which of the texts
+    start: int
+    word: str
+
+
+def _tokens(texts: Sequence[str]) -> list[_Token]:
+    """The words of ``texts``; each starts where the symbols right before it start
+    ("© 2026" begins at the "©": a page that begins with it has them first)."""
+    found = []
+    for index, text in enumerate(texts):
+        lead: int | None = None
+        for match in re.finditer(r"\S+", text):
+            word = normal(match[0])
+            if not word:
+                lead = match.start() if lead is None else lead
+                continue
+            found.append(_Token(index, match.start() if lead is None else lead, word))
+            lead = None
+    return found
+
+
+def find(pagination: Pagination, texts: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Where each page begins in ``texts`` (the edition's text, in reading order): the
+    index of the text and the offset in it; ``None`` for a page whose words are not found.
+
+    The words are looked for in order, each page after the one before it; a
+    page may begin with the end of a word hyphenated across the turn.
+    """
+    tokens = _tokens(texts)
+    places: list[tuple[int, int] | None] = []
+    cursor = 0
+    for words in pagination.starts:
+        wanted = [word for word in (normal(w) for w in words) if word]
+        found = _search(tokens, wanted, cursor) if wanted else None
+        if found is None:
+            places.append(None)
+            continue
+        cursor = found + 1
+        places.append((tokens[found].text, tokens[found].start))
+    return places
+
+
+def _search(tokens: list[_Token], wanted: list[str], cursor: int) -> int | None:
+    """The first token from ``cursor`` on where ``wanted`` begins (fewer words when the
+    edition words the rest differently, but never fewer than two when there are two)."""
+    for length in range(len(wanted), min(2, len(wanted)) - 1, -1):
+        head = wanted[:length]
+        for index in range(cursor, len(tokens) - length + 1):
+            first = tokens[index].word
+            if not (first == head[0] or first.endswith(head[0])):
+                continue
+            if all(tokens[index + k].word == head[k] for k in range(1, length)):
+                return index
+    return None
+
+
+def visible(markup: str) -> tuple[str, list[int]]:
+    """The text a reader sees in an HTML or XHTML ``markup``, and each character's index
+    in ``markup``."""
+    text: list[str] = []
+    where: list[int] = []
+    hidden = 0
+    position = 0
+    for match in _TAG.finditer(markup):
+        if not hidden:
+            _text(markup, position, match.start(), text, where)
+        name = match[2].lower()
+        if name in _HIDDEN and not match[3]:
+            hidden += -1 if match[1] else 1
+            hidden = max(hidden, 0)
+        position = match.end()
+    if not hidden:
+        _text(markup, position, len(markup), text, where)
+    return "".join(text), where
+
+
+def _text(markup: str, start: int, end: int, text: list[str], where: list[int]) -> None:
+    for match in re.finditer(r"&#?\w+;|[^&]+|&", markup[start:end]):
+        piece = html.unescape(match[0])
+        for offset, char in enumerate(piece):
+            text.append(char)
+            where.append(start + match.start() + (offset if len(piece) == len(match[0]) else 0))
+
+
+def insertion_point(markup: str, index: int) -> int:
+    """Where a marker for text starting at ``index`` goes: before the elements that open
+    right there (a heading, a paragraph, a list or table whose first words they are),
+    so that it is no heading's or link's first word, but never between a list and its
+    items or a table and its rows, and never out of its landmark."""
+    point = best = index
+    while True:
+        opening = re.search(r"<([A-Za-z][A-Za-z0-9]*)\b[^<>]*>\s*$", markup[:point])
+        if opening is None or opening[0].endswith("/>"):
+            return best
+        name = opening[1].lower()
+        if name in _LANDMARKS:
+            return best
+        point = opening.start()
+        if name not in _PARTS:
+            best = point
+
+
+def mark_markup(
+    markups: Sequence[str], pagination: Pagination, marker: Callable[[int], str]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """``markups`` (an edition's documents, in reading order) with ``marker(n)`` where each
+    printed page ``n`` begins; and where each page's marker went (document, page)."""
+    seen = [visible(markup) for markup in markups]
+    places = find(pagination, [text for text, _ in seen])
+    inserts: dict[int, list[tuple[int, int]]] = {}
+    placed: list[tuple[int, int]] = []
+    last = (0, 0)
+    for number, place in enumerate(places, start=1):
+        if place is None:
+            # Not found: at the previous page's place, so that the page list stays whole.
+            place = last
+        document, offset = place
+        _, where = seen[document]
+        index = where[offset] if offset < len(where) else len(markups[document])
+        inserts.setdefault(document, []).append((insertion_point(markups[document], index), number))
+        placed.append((document, number))
+        last = place
+    marked = []
+    for document, markup in enumerate(markups):
+        for point, number in sorted(
+            inserts.get(document, []), key=lambda item: (-item[0], -item[1])
+        ):
+            markup = markup[:point] + marker(number) + markup[point:]
+        marked.append(markup)
+    return marked, placed
+
+
+#: What the plain text writes before a list item's words: the page's line goes before it.
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\(?\w{1,4}[.)])\s*$")
+
+
+def mark_text(text: str, pagination: Pagination, label: Callable[[int], str]) -> str:
+    """The plain ``text`` with a line ``label(n)`` where each printed page ``n`` turns.
+
+    The text begins where page 1 does, so its first line is the title, not a
+    marker. A page that begins inside a paragraph breaks its line there.
+    """
+    places = find(pagination, [text])
+    points: list[tuple[int, int]] = []
+    last = 0
+    for number, place in enumerate(places, start=1):
+        offset = last if place is None else place[1]
+        if number > 1:
+            points.append((offset, number))
+        last = offset
+    for offset, number in sorted(points, key=lambda item: (-item[0], -item[1])):
+        line_start = text.rfind("\n", 0, offset) + 1
+        if text[line_start:offset].strip() and not _LIST_MARKER.match(text[line_start:offset]):
+            # Inside a line: it breaks at the word where the page turns.
+            text = text[:offset].rstrip(" ") + f"\n{label(number)}\n" + text[offset:]
+        else:
+            text = text[:line_start] + f"{label(number)}\n" + text[line_start:]
+    return text
