@@ -238,3 +238,18 @@ def test_a_reflow_moves_the_markers_in_the_same_build(tmp_path: Path) -> None:
     after = epub_markers(out / "feet.epub")[0]
     assert before[3] != after[3]
     check_every_edition(out, "feet")
+
+
+def test_a_page_whose_words_an_edition_lacks_is_marked_before_and_noted() -> None:
+    from clearleaf.document import load
+    from clearleaf.formats import pagination
+
+    pages = pagination.Pagination((("one", "two"), ("three", "four"), ("nowhere", "here")))
+    text = "one two\n\nthree four five\n"
+    marked, missing = pagination.mark_text(text, pages, lambda n: f"[Page {n}]")
+    assert marked == "one two\n\n[Page 2]\n[Page 3]\nthree four five\n"
+    assert missing == [3]
+    document = load(ROOT / "source" / "what-does-heroin-do-to-the-brain.md")
+    (found,) = pagination.unplaced(document, "plain text", missing)
+    assert found.code == "pagination.unplaced" and "page(s) 3" in found.message
+    assert found.severity.value == "note"

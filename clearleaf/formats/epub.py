@@ -226,8 +226,9 @@ def render(inputs: Inputs) -> Rendered:
     about_template = string.Template(context.style("epub-about.xhtml"))
     about_markup = about_template.substitute(fill)
     page_list: list[tuple[str, int]] = []
+    missing: list[int] = []
     if inputs.pagination is not None:
-        (markup, about_markup), placed = pagination.mark_markup(
+        (markup, about_markup), placed, missing = pagination.mark_markup(
             [markup, about_markup], inputs.pagination, _page_break
         )
         page_list = [((CONTENT, ABOUT)[document_index], n) for document_index, n in placed]
@@ -308,7 +309,10 @@ def render(inputs: Inputs) -> Rendered:
         },
     )
     when = context.build_time(meta.published).timetuple()[:6]
-    return Rendered(_repack(raw.getvalue(), when, meta.lang, words, page_list))
+    return Rendered(
+        _repack(raw.getvalue(), when, meta.lang, words, page_list),
+        pagination.unplaced(document, "e-book", missing),
+    )
 
 
 #: Marks a page break until the XHTML is made (the HTML parser it goes through

@@ -12,6 +12,7 @@ import html
 
 from clearleaf import assets, fonts, page
 from clearleaf.document import Document
+from clearleaf.errors import Diagnostic
 from clearleaf.formats import Inputs, Rendered, pagination
 
 
@@ -28,12 +29,14 @@ def render(inputs: Inputs) -> Rendered:
         document.text + document.body_html + inputs.colophon.words.characters,
     )
     markup = page.render(document, context, inputs.colophon, css, "html", "web")
+    found: tuple[Diagnostic, ...] = ()
     if inputs.pagination is not None:
-        markup = _paginated(markup, inputs)
-    return Rendered(inline_images(markup, document).encode("utf-8"))
+        markup, missing = _paginated(markup, inputs)
+        found = pagination.unplaced(document, "web page", missing)
+    return Rendered(inline_images(markup, document).encode("utf-8"), found)
 
 
-def _paginated(markup: str, inputs: Inputs) -> str:
+def _paginated(markup: str, inputs: Inputs) -> tuple[str, list[int]]:
     """``markup`` with a marker where each page of the printed leaflet begins, and a list
     of links to them at the end of the contents ("Go to printed page")."""
     assert inputs.pagination is not None
@@ -47,7 +50,7 @@ def _paginated(markup: str, inputs: Inputs) -> str:
             f'aria-label="{label}"{marked_as}></span>'
         )
 
-    (marked,), _ = pagination.mark_markup([markup], inputs.pagination, marker)
+    (marked,), _, missing = pagination.mark_markup([markup], inputs.pagination, marker)
     links = "".join(
         f'<li><a href="#page-{n}">{n}</a></li>' for n in range(1, inputs.pagination.pages + 1)
     )
@@ -57,7 +60,7 @@ def _paginated(markup: str, inputs: Inputs) -> str:
         f'<ol class="page-list" aria-labelledby="pages-heading">{links}</ol>\n'
     )
     # The first nav is the contents.
-    return marked.replace("</nav>", pages + "</nav>", 1)
+    return marked.replace("</nav>", pages + "</nav>", 1), missing
 
 
 def inline_images(markup: str, document: Document) -> str:

@@ -20,6 +20,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from clearleaf.document import Document
+from clearleaf.errors import Diagnostic, note
+
 #: How many of a page's first words are looked for: enough to tell a page's
 #: start from the same words earlier in the text.
 WORDS = 8
@@ -52,8 +55,10 @@ class Pagination:
 
 
 def normal(word: str) -> str:
-    """A word as it is compared: punctuation at its ends, case and width set aside."""
+    """A word as it is compared: punctuation at its ends, hyphens, case and width set
+    aside (a word the leaflet hyphenated at a line's end is the same word)."""
     word = unicodedata.normalize("NFKC", word).casefold()
+    word = re.sub(r"[-\u00ad\u2010\u2011]", "", word)
     return re.sub(r"^\W+|\W+$", "", word)
 
 
@@ -102,16 +107,23 @@ def find(pagination: Pagination, texts: Sequence[str]) -> list[tuple[int, int] |
 
 
 def _search(tokens: list[_Token], wanted: list[str], cursor: int) -> int | None:
-    """The first token from ``cursor`` on where ``wanted`` begins (fewer words when the
-    edition words the rest differently, but never fewer than two when there are two)."""
-    for length in range(len(wanted), min(2, len(wanted)) - 1, -1):
-        head = wanted[:length]
-        for index in range(cursor, len(tokens) - length + 1):
-            first = tokens[index].word
-            if not (first == head[0] or first.endswith(head[0])):
-                continue
-            if all(tokens[index + k].word == head[k] for k in range(1, length)):
-                return index
+    """The first token from ``cursor`` on where ``wanted`` begins.
+
+    When the edition words the rest differently, fewer words will do (never
+    fewer than two when there are two); when the page opens with words only
+    print has (the caption of its QR code), the words after them: the
+    marker then stands before the first words the edition shares.
+    """
+    for skip in range(max(1, len(wanted) - 1)):
+        rest = wanted[skip:]
+        for length in range(len(rest), min(2, len(rest)) - 1, -1):
+            head = rest[:length]
+            for index in range(cursor, len(tokens) - length + 1):
+                first = tokens[index].word
+                if not (first == head[0] or first.endswith(head[0])):
+                    continue
+                if all(tokens[index + k].word == head[k] for k in range(1, length)):
+                    return index
     return None
 
 
@@ -163,14 +175,16 @@ def insertion_point(markup: str, index: int) -> int:
 
 def mark_markup(
     markups: Sequence[str], pagination: Pagination, marker: Callable[[int], str]
-) -> tuple[list[str], list[tuple[int, int]]]:
+) -> tuple[list[str], list[tuple[int, int]], list[int]]:
     """``markups`` (an edition's documents, in reading order) with ``marker(n)`` where each
-    printed page ``n`` begins; and where each page's marker went (document, page)."""
+    printed page ``n`` begins; where each page's marker went (document, page); and the
+    pages whose first words are not in them (marked where the page before begins)."""
     seen = [visible(markup) for markup in markups]
     places = find(pagination, [text for text, _ in seen])
     inserts: dict[int, list[tuple[int, int]]] = {}
     placed: list[tuple[int, int]] = []
     last = (0, 0)
+    missing = [number for number, place in enumerate(places, start=1) if place is None]
     for number, place in enumerate(places, start=1):
         if place is None:
             # Not found: at the previous page's place, so that the page list stays whole.
@@ -188,20 +202,24 @@ def mark_markup(
         ):
             markup = markup[:point] + marker(number) + markup[point:]
         marked.append(markup)
-    return marked, placed
+    return marked, placed, missing
 
 
 #: What the plain text writes before a list item's words: the page's line goes before it.
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\(?\w{1,4}[.)])\s*$")
 
 
-def mark_text(text: str, pagination: Pagination, label: Callable[[int], str]) -> str:
-    """The plain ``text`` with a line ``label(n)`` where each printed page ``n`` turns.
+def mark_text(
+    text: str, pagination: Pagination, label: Callable[[int], str]
+) -> tuple[str, list[int]]:
+    """The plain ``text`` with a line ``label(n)`` where each printed page ``n`` turns, and
+    the pages whose first words are not in it (marked where the page before begins).
 
     The text begins where page 1 does, so its first line is the title, not a
     marker. A page that begins inside a paragraph breaks its line there.
     """
     places = find(pagination, [text])
+    missing = [number for number, place in enumerate(places, start=1) if place is None]
     points: list[tuple[int, int]] = []
     last = 0
     for number, place in enumerate(places, start=1):
@@ -216,4 +234,20 @@ def mark_text(text: str, pagination: Pagination, label: Callable[[int], str]) ->
             text = text[:offset].rstrip(" ") + f"\n{label(number)}\n" + text[offset:]
         else:
             text = text[:line_start] + f"{label(number)}\n" + text[line_start:]
-    return text
+    return text, missing
+
+
+def unplaced(document: Document, edition: str, missing: Sequence[int]) -> tuple[Diagnostic, ...]:
+    """The note for pages of the leaflet whose first words ``edition`` does not have."""
+    if not missing:
+        return ()
+    pages = ", ".join(str(number) for number in missing)
+    return (
+        note(
+            document.path,
+            "pagination.unplaced",
+            f"the {edition} has no text where page(s) {pages} of the printed leaflet begin "
+            "(the leaflet shows something the other editions word differently); their markers "
+            "stand where the page before begins",
+        ),
+    )

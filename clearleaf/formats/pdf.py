@@ -202,7 +202,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     if leaflet_pages:
         assert inputs.pagination is not None
         # Where each leaflet page begins, for the footer (string-set, in large-print.css).
-        (markup,), _ = pagination.mark_markup(
+        (markup,), _, _ = pagination.mark_markup(
             [markup],
             inputs.pagination,
             lambda n: f'<span class="leaflet-page" data-page="{n}"></span>',
@@ -293,11 +293,17 @@ def pagination_of(laid_out: Any) -> Pagination:
     starts = []
     for page_ in laid_out.pages:
         words: list[str] = []
+        joined = False
         for box in _boxes(page_._page_box):
             # Generated text (a list's bullet or number, ::before) is not the document's.
             if isinstance(box, boxes.TextBox) and "::" not in (box.element_tag or ""):
-                words.extend(box.text.split())
-                if len(words) >= WORDS:
+                line = box.text.split()
+                if words and line and words[-1].endswith(("-", "\u2010")) and joined:
+                    # A word hyphenated at the end of the line before: one word.
+                    words[-1] += line.pop(0)
+                words.extend(line)
+                joined = bool(line) and line[-1].endswith(("-", "\u2010"))
+                if len(words) > WORDS:
                     break
         starts.append(tuple(words[:WORDS]))
     return Pagination(tuple(starts))

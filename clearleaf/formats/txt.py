@@ -35,12 +35,15 @@ def _squash(text: str) -> str:
 def render(inputs: Inputs) -> Rendered:
     """Render the document as plain text."""
     text = to_text(inputs.document, inputs.colophon)
+    missing: list[int] = []
     if inputs.pagination is not None:
         words = inputs.colophon.words
-        text = pagination.mark_text(
+        text, missing = pagination.mark_text(
             text, inputs.pagination, lambda n: f"[{words('Page {number}', number=str(n))}]"
         )
-    return Rendered(text.encode("utf-8"))
+    return Rendered(
+        text.encode("utf-8"), pagination.unplaced(inputs.document, "plain text", missing)
+    )
 
 
 def to_text(document: Document, back: Colophon, width: int = WIDTH) -> str:
