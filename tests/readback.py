@@ -97,14 +97,18 @@ def page_numbers(lang: str, exact: bool = True) -> str:
     order shaping put them (Bengali's vowel signs, Urdu's run reversed), not
     as written.
     """
-    template = i18n.words(lang).text("Page {page} of {pages}")
-    parts = re.split(r"\{\w+\}", template)
-    # Any run of spaces where the words have one (pdftotext moves them around
-    # right-to-left runs), never a line break.
-    literals = [
-        re.escape(part).replace("\\ ", r"[^\S\n]*") if exact else r"[^\d\n]*" for part in parts
-    ]
-    return r"\d+".join(literals)
+    words = i18n.words(lang)
+    patterns = []
+    # Large print's names the leaflet's page too: "Page 3 of 9 (leaflet page 2)".
+    for msgid in ("Page {page} of {pages} (leaflet page {leaflet})", "Page {page} of {pages}"):
+        parts = re.split(r"\{\w+\}", words.text(msgid))
+        # Any run of spaces where the words have one (pdftotext moves them around
+        # right-to-left runs), never a line break.
+        literals = [
+            re.escape(part).replace("\\ ", r"[^\S\n]*") if exact else r"[^\d\n]*" for part in parts
+        ]
+        patterns.append(r"\d+".join(literals))
+    return "(?:" + "|".join(patterns) + ")"
 
 
 def pdf_text(pdf_path: Path, raw: bool = True, furniture: str = "", lang: str = "en") -> str:

@@ -124,19 +124,28 @@ def text_markers(text: str) -> dict[int, list[str]]:
     for match in re.finditer(r"^\[Page (\d+)\]$", text, re.MULTILINE):
         # The plain text gives a link's address after its words.
         following = re.sub(r"\((?:https?|mailto|tel):[^()]*\)", " ", text[match.end() :])
-        found[int(match[1])] = [key(word) for word in following.split() if key(word)][:12]
+        found[int(match[1])] = [key(word) for word in following.split() if key(word)][:30]
     return found
 
 
-def agrees(printed: list[str], edition: list[str]) -> bool:
+def agrees(printed: list[str], edition: list[str], slack: int = 0) -> bool:
     """The page's first words begin the edition's text after the marker. A page may begin
     inside a word (hyphenated, or an address in code broken across the turn): the
-    marker then stands before that word."""
+    marker then stands before that word. With ``slack``, the words may come that many
+    words later (the plain text marks a page that begins inside a line of code before
+    that line, which it never breaks)."""
     if not printed or not edition:
         return printed == edition
     head = printed[:AGREE]
-    inside = edition[0].endswith(head[0]) and edition[1 : len(head)] == head[1:]
-    return inside or edition[1 : len(head) + 1] == head
+    for start in range(slack + 1):
+        rest = edition[start:]
+        if not rest:
+            break
+        if rest[0].endswith(head[0]) and rest[1 : len(head)] == head[1:]:
+            return True
+        if rest[1 : len(head) + 1] == head:
+            return True
+    return False
 
 
 def check_every_edition(folder: Path, stem: str) -> None:
@@ -158,7 +167,7 @@ def check_every_edition(folder: Path, stem: str) -> None:
         assert agrees(words, after[number]), (number, words[:AGREE], after[number][:AGREE])
         assert agrees(words, web[number]), (number, words[:AGREE], web[number][:AGREE])
         if number > 1:
-            assert agrees(words, text[number]), (number, words[:AGREE], text[number][:AGREE])
+            assert agrees(words, text[number], slack=14), (number, words[:AGREE], text[number])
 
 
 def test_the_leaflets_pages_are_marked_in_every_edition(leaflet: Built) -> None:

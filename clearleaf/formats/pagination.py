@@ -173,12 +173,35 @@ def insertion_point(markup: str, index: int) -> int:
             best = point
 
 
+def block_start(markup: str, index: int) -> int:
+    """Where the block holding the text at ``index`` begins: before the paragraph,
+    heading or code block, or at the start of a list item or a cell (where a marker
+    may stand without entering the text's runs, its code or its words)."""
+    blocks = re.compile(
+        r"<(p|h[1-6]|pre|blockquote|li|td|th|dt|dd|figcaption|caption|summary)\b[^<>]*>", re.I
+    )
+    openings = list(blocks.finditer(markup, 0, index))
+    opening = openings[-1] if openings else None
+    if opening is None:
+        return index
+    if opening[1].lower() in _PARTS:
+        return opening.end()
+    return opening.start()
+
+
 def mark_markup(
-    markups: Sequence[str], pagination: Pagination, marker: Callable[[int], str]
+    markups: Sequence[str],
+    pagination: Pagination,
+    marker: Callable[[int], str],
+    at_blocks: bool = False,
 ) -> tuple[list[str], list[tuple[int, int]], list[int]]:
     """``markups`` (an edition's documents, in reading order) with ``marker(n)`` where each
     printed page ``n`` begins; where each page's marker went (document, page); and the
-    pages whose first words are not in them (marked where the page before begins)."""
+    pages whose first words are not in them (marked where the page before begins).
+
+    With ``at_blocks``, a marker stands at the start of the block the page begins in,
+    never inside its text.
+    """
     seen = [visible(markup) for markup in markups]
     places = find(pagination, [text for text, _ in seen])
     inserts: dict[int, list[tuple[int, int]]] = {}
@@ -192,7 +215,8 @@ def mark_markup(
         document, offset = place
         _, where = seen[document]
         index = where[offset] if offset < len(where) else len(markups[document])
-        inserts.setdefault(document, []).append((insertion_point(markups[document], index), number))
+        point = (block_start if at_blocks else insertion_point)(markups[document], index)
+        inserts.setdefault(document, []).append((point, number))
         placed.append((document, number))
         last = place
     marked = []
@@ -229,7 +253,11 @@ def mark_text(
         last = offset
     for offset, number in sorted(points, key=lambda item: (-item[0], -item[1])):
         line_start = text.rfind("\n", 0, offset) + 1
-        if text[line_start:offset].strip() and not _LIST_MARKER.match(text[line_start:offset]):
+        if text.startswith("    ", line_start):
+            # Code (indented four spaces) is never broken: the line goes before
+            # the line of code the page begins in.
+            text = text[:line_start] + f"{label(number)}\n" + text[line_start:]
+        elif text[line_start:offset].strip() and not _LIST_MARKER.match(text[line_start:offset]):
             # Inside a line: it breaks at the word where the page turns.
             text = text[:offset].rstrip(" ") + f"\n{label(number)}\n" + text[offset:]
         else:

@@ -206,6 +206,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
             [markup],
             inputs.pagination,
             lambda n: f'<span class="leaflet-page" data-page="{n}"></span>',
+            at_blocks=True,
         )
     # WeasyPrint reads every font a stylesheet declares before laying out a
     # page; only those the page's characters need (its text and the
