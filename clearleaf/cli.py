@@ -177,9 +177,7 @@ def _project() -> config.Project:
     try:
         return config.for_folder(Path.cwd())
     except PipelineError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        sys.exit(EXIT_INPUT)
+        _fail(error)
 
 
 def _source_folder() -> Path:
@@ -486,14 +484,20 @@ def _run(action: Callable[[], Report], show_traceback: bool, interrupted: str) -
     try:
         return action()
     except PipelineError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(_styled(diagnostic), err=True)
-        sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
+        _fail(error)
     except KeyboardInterrupt:
         click.echo(interrupted, err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # a bug: say so, briefly, unless asked for the details
         _internal_error(error, show_traceback)
+
+
+def _fail(error: PipelineError) -> NoReturn:
+    """End the command on ``error``: each of its messages on a line, exit code 2 (3 for a
+    tool that failed)."""
+    for diagnostic in error.diagnostics:
+        click.echo(_styled(diagnostic), err=True)
+    sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
 
 
 def _internal_error(error: Exception, show_traceback: bool) -> NoReturn:
@@ -547,9 +551,7 @@ def watch(
     try:
         watcher.watch(session, echo, settle=interval)
     except PipelineError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
+        _fail(error)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -609,9 +611,7 @@ def serve(
     try:
         server.serve(session, host, port, _echo_rebuild, ready, open_browser=not no_open)
     except PipelineError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
+        _fail(error)
     except KeyboardInterrupt:
         click.echo("stopped serving", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -777,9 +777,7 @@ def _run_action(action: Callable[[], _T]) -> _T:
     try:
         return action()
     except PipelineError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(_styled(diagnostic), err=True)
-        sys.exit(EXIT_INTERNAL if error.category == "tool" else EXIT_INPUT)
+        _fail(error)
 
 
 @cli.command("formats")

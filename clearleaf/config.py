@@ -33,7 +33,6 @@ every mistake is reported at once, at its line in the file.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import re
@@ -442,16 +441,8 @@ def _checked_value(
     try:
         return metadata.convert(name, value, path, line)
     except PipelineError as error:
-        errors.append(_at_column(error))
+        errors.append(metadata.at_key(error))
         return None
-
-
-def _at_column(error: PipelineError) -> PipelineError:
-    location = error.diagnostic.location
-    if location.line and not location.column:
-        moved = dataclasses.replace(location, column=1)
-        return PipelineError(dataclasses.replace(error.diagnostic, location=moved), error.category)
-    return error
 
 
 def _front_matter(

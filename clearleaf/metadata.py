@@ -217,7 +217,7 @@ def validate_all(
     if errors:
         placeholders = {key: value for key, value in _PLACEHOLDERS.items() if key not in values}
         meta = Metadata(**values, **placeholders, provisional=True)
-        return meta, [_at_key(error) for error in errors]
+        return meta, [at_key(error) for error in errors]
     meta = Metadata(**values)
     if meta.next_review <= meta.published:
         errors.append(
@@ -240,10 +240,10 @@ def validate_all(
         )
     if errors:
         meta = Metadata(**{**values, "provisional": True})
-    return meta, [_at_key(error) for error in errors]
+    return meta, [at_key(error) for error in errors]
 
 
-def _at_key(error: PipelineError) -> PipelineError:
+def at_key(error: PipelineError) -> PipelineError:
     """``error`` pointing at the first column of its line: where a top-level key starts."""
     location = error.diagnostic.location
     if location.line and not location.column:

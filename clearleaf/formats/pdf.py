@@ -279,15 +279,6 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
     return Rendered(data, tuple(found), pages)
 
 
-def _boxes(box: Any) -> Iterator[Any]:
-    """``box`` and every box inside it, in order, without the page's margin boxes."""
-    if isinstance(box, boxes.MarginBox):
-        return
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _boxes(child)
-
-
 def pagination_of(laid_out: Any) -> Pagination:
     """Where each page of a laid-out WeasyPrint document begins: its first words, from
     the main flow (the running footer and list markers aside)."""
@@ -295,7 +286,7 @@ def pagination_of(laid_out: Any) -> Pagination:
     for page_ in laid_out.pages:
         words: list[str] = []
         joined = False
-        for box in _boxes(page_._page_box):
+        for box in tables.walk(page_._page_box):
             # Generated text (a list's bullet or number, ::before) is not the document's.
             if isinstance(box, boxes.TextBox) and "::" not in (box.element_tag or ""):
                 line = box.text.split()

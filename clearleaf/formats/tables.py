@@ -76,15 +76,18 @@ def _breakable(cell: str) -> str:
     return _TEXT.sub(text, ">" + cell + "<")[1:-1]
 
 
-def _walk(box: Any) -> Iterator[Any]:
-    """Every box inside ``box``, the page's margin boxes (its footer) left out."""
+def walk(box: Any) -> Iterator[Any]:
+    """``box`` and every box inside it, in the order they are laid out, the page's margin
+    boxes (its running footer) left out."""
     stack = [box]
     while stack:
         current = stack.pop()
         yield current
-        for child in getattr(current, "children", ()):
-            if not isinstance(child, boxes.MarginBox):
-                stack.append(child)
+        stack.extend(
+            child
+            for child in reversed(getattr(current, "children", None) or ())
+            if not isinstance(child, boxes.MarginBox)
+        )
 
 
 def _text_area(page: Any) -> tuple[float, float]:
@@ -99,7 +102,7 @@ def wide_tables(document: Any) -> set[str]:
     found: set[str] = set()
     for page in document.pages:
         left, right = _text_area(page)
-        for box in _walk(page._page_box):
+        for box in walk(page._page_box):
             element = getattr(box, "element", None)
             if (
                 isinstance(box, boxes.TableBox)
@@ -119,7 +122,7 @@ def outside(document: Any) -> list[str]:
     found: dict[str, None] = {}
     for page in document.pages:
         left, right = _text_area(page)
-        for box in _walk(page._page_box):
+        for box in walk(page._page_box):
             if not isinstance(box, boxes.TextBox) or not box.text.strip():
                 continue
             # Spaces kept at the end of a line (code: white-space pre-wrap) hang
