@@ -8,7 +8,7 @@ PYTHON ?= python3
 # so that a new edition is a target without editing this file.
 EDITIONS := $(shell $(PYTHON) -c 'from clearleaf.editions import EDITIONS; print(*EDITIONS)')
 .DELETE_ON_ERROR:
-.PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi clean distclean
+.PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi liblouis clean distclean
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -73,6 +73,18 @@ lint: $(TEST_SETUP) ## Check style and types (ruff, and mypy --strict over clear
 weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)
 	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from clearleaf.formats import weasyprint_ffi as f; f.generate()'
 
+# The braille editions need liblouis and its tables, which PyPI does not
+# have: installed from Debian when make runs as root, else the command to run.
+liblouis: ## Install liblouis for the braille editions (Debian; needs root)
+	@if [ -d /usr/share/liblouis/tables ] && command -v lou_translate >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin </dev/null \
+	  || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin </dev/null; }; \
+	else \
+	  echo "The braille editions need liblouis: run  sudo apt-get install liblouis-data liblouis-bin" >&2; \
+	  echo "(or build without them: clearleaf build --format ...)" >&2; \
+	fi
+
 clean: ## Remove the built outputs
 	rm -rf $(OUT)
 
@@ -87,6 +99,7 @@ $(NODE_STAMP): package-lock.json
 	touch $@
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory liblouis
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --editable .

@@ -223,7 +223,7 @@ def _write(
         outputs.write_atomic(target, item.data)
         written[target] = item.data
         report.outputs.append(
-            Output(job.source, edition.name, target, len(item.data), item.seconds)
+            Output(job.source, edition.name, target, len(item.data), item.seconds, item.pages)
         )
     report.timings[job.source]["write"] = time.perf_counter() - started
     manifest.record(

@@ -286,7 +286,9 @@ def build(
     if verbosity > 0:
         for output in report.outputs:
             click.echo(
-                f"wrote {display_path(output.path)} ({output.size:,} bytes, {output.seconds:.2f} s)"
+                f"wrote {display_path(output.path)} ({output.size:,} bytes, "
+                + (f"{output.pages} pages, " if output.pages is not None else "")
+                + f"{output.seconds:.2f} s)"
             )
     summary = _build_summary(report, paths)
     click.echo(summary, err=bool(report.failed))

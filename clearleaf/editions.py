@@ -41,6 +41,10 @@ class Edition:
     #: What it is made from: :data:`BODY`, :data:`AST`, or other editions by
     #: name, which the build renders first and hands it.
     made_from: tuple[str, ...] = (BODY,)
+    #: A module of clearleaf with ``available() -> str | None``: the tool this
+    #: edition needs that is installed apart from Python's packages, and what to
+    #: install when it is missing (:func:`clearleaf.plan.resolve_formats`).
+    needs: str | None = None
 
     @property
     def requires(self) -> tuple[str, ...]:
@@ -114,6 +118,27 @@ EDITIONS: dict[str, Edition] = {
             "clearleaf.formats.txt",
             "plain text",
             made_from=(AST, "pdf"),
+        ),
+        Edition(
+            "braille",
+            ".brf",
+            "Braille (BRF): Unified English Braille grade 2, 40 cells by 25 lines, for "
+            "embossers and braille displays",
+            "clearleaf.formats.brf",
+            "braille",
+            # Print page indicators where the printed leaflet's pages turn.
+            made_from=(AST, "pdf"),
+            needs="clearleaf.louis",
+        ),
+        Edition(
+            "pef",
+            ".pef",
+            "Braille as PEF 2008-1, the Portable Embosser Format: the BRF's cells with "
+            "their page size and metadata",
+            "clearleaf.formats.pef",
+            same_as="braille",
+            made_from=("braille",),
+            needs="clearleaf.louis",
         ),
     )
 }

@@ -91,6 +91,18 @@ FIELDS: tuple[Field, ...] = (
         False,
         "The reading age the text should not exceed; default 11 (Patient Information Forum).",
     ),
+    Field(
+        "braille_cells",
+        "count",
+        False,
+        "Cells a line of the braille edition holds, 20 to 50; default 40 (UKAAF).",
+    ),
+    Field(
+        "braille_lines",
+        "count",
+        False,
+        "Lines a page of the braille edition holds, 10 to 40; default 25 (UKAAF).",
+    ),
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
@@ -131,6 +143,8 @@ class Metadata:
     accessibility_summary: str | None = None
     certified_by: str | None = None
     reading_age_target: int = 11
+    braille_cells: int = 40
+    braille_lines: int = 25
     #: Stands in for front matter with mistakes, so that the body can still be
     #: checked in the same run: a required value that is missing or wrong is
     #: empty here (see :func:`validate_all`). Never published.
@@ -366,6 +380,22 @@ def _age(field: Field, value: Any, path: Path, line: int) -> int:
     return value
 
 
+#: The smallest and largest value of each key whose kind is "count".
+_COUNTS = {"braille_cells": (20, 50), "braille_lines": (10, 40)}
+
+
+def _count(field: Field, value: Any, path: Path, line: int) -> int:
+    low, high = _COUNTS[field.name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise input_error(
+            path,
+            "meta.wrong-type",
+            f"'{field.name}' must be a whole number from {low} to {high}, not '{value}'",
+            line,
+        )
+    return value
+
+
 def convert(name: str, value: Any, path: Path, line: int) -> Any:
     """``value`` of the front-matter key ``name`` as the schema reads it, or its error.
 
@@ -384,4 +414,5 @@ _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
     "contact": _contact,
     "list": _list,
     "age": _age,
+    "count": _count,
 }

@@ -11,12 +11,21 @@ out in shards, the same on every machine (``--shard K/N``).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from clearleaf.editions import EDITIONS, Edition
-from clearleaf.errors import Diagnostic, Location, PipelineError, Severity, display_path
+from clearleaf.errors import (
+    Diagnostic,
+    Location,
+    PipelineError,
+    Severity,
+    combined,
+    display_path,
+    usage_error,
+)
 
 #: The name of a project's folder of sources, looked for above a source given
 #: outside the configured one.
@@ -153,6 +162,26 @@ def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
 
 
 def resolve_formats(names: Iterable[str]) -> list[Edition]:
-    """The editions called ``names`` in registry order; all of them when none is named."""
+    """The editions called ``names`` in registry order; all of them when none is named.
+
+    An edition whose tool is not installed (liblouis, for braille) is an
+    error naming what to install, before any work starts.
+    """
     wanted = set(names)
-    return [edition for name, edition in EDITIONS.items() if not wanted or name in wanted]
+    chosen = [edition for name, edition in EDITIONS.items() if not wanted or name in wanted]
+    problems = []
+    for needs in dict.fromkeys(edition.needs for edition in chosen if edition.needs):
+        problem: str | None = importlib.import_module(needs).available()
+        if problem is not None:
+            names_needing = ", ".join(e.name for e in chosen if e.needs == needs)
+            problems.append(
+                usage_error(
+                    Path(names_needing),
+                    "setup.missing-tool",
+                    f"{problem}; or leave these editions out with --format "
+                    "(or 'formats' in clearleaf.toml)",
+                )
+            )
+    if problems:
+        raise combined(problems)
+    return chosen

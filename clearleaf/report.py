@@ -47,6 +47,8 @@ class Output:
     size: int
     #: Seconds the edition took to render.
     seconds: float = 0.0
+    #: Its page count, where the edition gives one (braille).
+    pages: int | None = None
 
 
 #: Why a file was removed from the output folder: its source is gone, its
@@ -218,6 +220,7 @@ def to_dict(
                         "path": display_path(output.path),
                         "bytes": output.size,
                         "seconds": round(output.seconds, 4),
+                        **({"pages": output.pages} if output.pages is not None else {}),
                     }
                     for output in report.outputs
                     if output.source == source

@@ -43,6 +43,8 @@ class Made:
     data: bytes
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
+    #: Its page count, where the edition gives one (braille).
+    pages: int | None = None
 
 
 class Pending(Protocol):
@@ -130,7 +132,9 @@ def render_task(
             made[name] = rendered
             if name in wanted:
                 seconds = time.perf_counter() - started
-                kept.append(Made(name, rendered.data, rendered.diagnostics, seconds))
+                kept.append(
+                    Made(name, rendered.data, rendered.diagnostics, seconds, rendered.pages)
+                )
     return kept
 
 

@@ -58,6 +58,8 @@ def test_formats_lists_every_format(runner: CliRunner) -> None:
         "booklet",
         "epub",
         "txt",
+        "braille",
+        "pef",
     ]
 
 

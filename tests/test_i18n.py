@@ -27,13 +27,14 @@ import lxml.html
 import pikepdf
 import pytest
 from babel.messages.pofile import read_po
+from braille_read import back_translate, text_lines
 from conftest import FIXTURES
 from fontTools.ttLib import TTFont
 from helpers import front_matter, pdf_pages_text, xpath_elements
 from lxml import etree
 
+from clearleaf import braille, colophon, i18n, page
 from clearleaf import build as builder
-from clearleaf import colophon, i18n, page
 from clearleaf.a11y import CHECKS, run_checks
 from clearleaf.context import Context
 from clearleaf.document import load
@@ -158,6 +159,14 @@ def edition_texts(result: Built) -> Iterator[tuple[str, str]]:
             yield path.name, _pdf_text(path)
         elif edition.suffix == ".html":
             yield path.name, _markup_text(path.read_bytes())
+        elif edition.suffix == ".brf":
+            # Braille is read as its reader reads it: back in print.
+            code = braille.code_for(result.lang)
+            assert code is not None
+            lines = text_lines(path.read_bytes())
+            yield path.name, "\n".join(back_translate(lines, code.table, code.uncontracted))
+        elif edition.suffix == ".pef":
+            continue  # the BRF's cells, read above
         else:
             yield path.name, path.read_text(encoding="utf-8")
 

@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "clearleaf.context",
         "clearleaf.editions",
         "clearleaf.i18n",
+        "clearleaf.louis",
+        "clearleaf.braille",
         "clearleaf.outputs",
         "clearleaf.workers",
         "clearleaf.fragment",

@@ -183,6 +183,8 @@ def test_formats_and_checks_quiet_print_names_only() -> None:
         "booklet",
         "epub",
         "txt",
+        "braille",
+        "pef",
     ]
     assert "(made from: pdf)" in runner.invoke(cli, ["formats", "-v"]).output
     codes = runner.invoke(cli, ["checks", "-q"]).output.split()
@@ -218,7 +220,7 @@ def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Error: 'htm' is not a format; did you mean 'html'? "
-        "(formats: html, pdf, large-print, print, booklet, epub, txt)"
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef)"
     )
     assert "Traceback" not in result.output
     assert not (project / "build").exists()
@@ -226,5 +228,6 @@ def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:
     assert "'large-prnt' is not a format; did you mean 'large-print'?" in listed.output
     unlike = CliRunner().invoke(cli, ["build", "-f", "docx", "source/good.md"])
     assert unlike.output.splitlines()[-1] == (
-        "Error: 'docx' is not a format (formats: html, pdf, large-print, print, booklet, epub, txt)"
+        "Error: 'docx' is not a format "
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef)"
     )

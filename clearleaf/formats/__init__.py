@@ -49,6 +49,8 @@ class Rendered:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: The leaflet's: where each of its pages begins (:mod:`clearleaf.formats.pagination`).
     pagination: Pagination | None = None
+    #: How many pages it has, where a reader counts them (braille), for the report.
+    pages: int | None = None
 
 
 Renderer = Callable[[Inputs], Rendered]
