@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from braille_read import (
@@ -187,6 +188,48 @@ def test_the_pef_holds_the_brfs_cells(leaflet: Built) -> None:
     assert words(pef_text) == words(" ".join(brf_text))
 
 
+PEF_SCHEMA = ROOT / "tests" / "schemas" / "pef" / "pef-2008-1.rng"
+
+
+def pef_problems(data: bytes) -> list[str]:
+    """What the PEF 2008-1 RELAX NG schema, and its Schematron's two rules (XPath 2.0,
+    which lxml cannot run, so here in Python), find wrong in ``data``."""
+    schema = etree.RelaxNG(etree.parse(str(PEF_SCHEMA)))
+    root = etree.fromstring(data)
+    problems = [] if schema.validate(root) else [str(e) for e in schema.error_log]
+    for volume in root.iter(f"{PEF}volume"):
+        cols, rows = int(volume.get("cols", "0")), int(volume.get("rows", "0"))
+        for page in volume.iter(f"{PEF}page"):
+            if len(page.findall(f"{PEF}row")) > rows:
+                problems.append("[Rule 1] the rows do not fit the page")
+            problems += [
+                f"[Rule 2] a row of {len(row.text or '')} cells in {cols} columns"
+                for row in page.iter(f"{PEF}row")
+                if len(row.text or "") > cols
+            ]
+    return problems
+
+
+def test_the_pef_is_valid_pef_2008_1(leaflet: Built) -> None:
+    assert pef_problems(leaflet.read("pef")) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<row>\u2800", "<row>ABC"),  # not braille
+        ('cols="40"', 'cols="30"'),  # rows longer than the page is wide
+        ('rows="25"', 'rows="5"'),  # more rows than the page holds
+        ("<dc:format>", "<dc:form>"),  # not PEF's metadata
+    ],
+)
+def test_the_pef_check_fails_on_a_damaged_file(leaflet: Built, old: str, new: str) -> None:
+    text = leaflet.read("pef").decode("utf-8")
+    assert old in text
+    damaged = text.replace(old, new, 1).replace("</dc:format>", "</dc:form>", new == "<dc:form>")
+    assert pef_problems(damaged.encode("utf-8")) != []
+
+
 def test_other_editions_offer_braille(leaflet: Built) -> None:
     text = leaflet.read("txt").decode("utf-8")
     assert "- Braille: what-does-heroin-do-to-the-brain.brf" in text
@@ -218,6 +261,13 @@ In Welsh: [Gwiriwch eich traed bob dydd]{lang=cy}.
 
 1. Wash them in warm water.
 2. Dry them well, between the toes too.
+
+The app's two commands:
+
+```
+check-feet --daily
+check-feet --weekly
+```
 """
 
 
@@ -262,8 +312,15 @@ def test_emphasis_code_lists_and_passages_keep_their_braille(contacts: tuple[Pat
     text = " ".join(text_lines(data))
     # Bold: UEB's bold word indicator (dots 45 2) before "every".
     assert '^1E ^1"D' in text
-    # The command, uncontracted after the grade 1 indicator.
+    # Commands, uncontracted after the grade 1 indicator; each line of code
+    # begins where the one before it did.
     assert ";;CHECK-FEET" in text
+    lines = [line for page in pages(data) for line in page]
+    first = next(i for i, line in enumerate(lines) if line.strip() == ";;;CHECK-FEET --DAILY;'")
+    assert lines[first + 1].startswith(
+        lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+    )
+    assert lines[first + 1].strip() == ";;;CHECK-FEET --WEEKLY;'"
     # The list keeps its numbers: #A4 and #B4 open the items.
     assert "#A4 ,WA% !M" in text and "#B4 ,DRY" in text
     # The Welsh passage is in Welsh braille, not English.
@@ -408,3 +465,23 @@ def test_the_constructs_braille_matches_its_golden_file(constructs: Built) -> No
         golden.write_text(shown, encoding="utf-8")
     assert golden.is_file(), "no golden braille; run with UPDATE_GOLDEN=1 and review it"
     assert shown.splitlines() == golden.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data.replace(b"\r\n", b"\n", 1), id="a bare LF"),
+        pytest.param(lambda data: data.replace(b",", b"a", 1), id="a lower-case byte"),
+        pytest.param(lambda data: data.replace(b"\r\n", b"X" * 41 + b"\r\n", 2), id="41 cells"),
+        pytest.param(lambda data: data.replace(b"\f", b"", 1), id="a page too long"),
+        pytest.param(
+            lambda data: data.replace(b" #B\r\n", b" #C\r\n", 1), id="a wrong page number"
+        ),
+        pytest.param(lambda data: data[:-1], id="no form feed at the end"),
+    ],
+)
+def test_the_geometry_check_fails_on_a_damaged_file(leaflet: Built, damage: Any) -> None:
+    data = leaflet.read("brf")
+    check_geometry(data)
+    with pytest.raises(AssertionError):
+        check_geometry(damage(data))

@@ -641,19 +641,31 @@ class _Pages:
             return
         if isinstance(item, Turn):
             number = self.transcriber.cells([Run(str(item.number))])[0]
+            if self.room == 1:
+                # Never the last line of a page: the page it announces begins below it.
+                self.new_page()
             self.line(PAGE_LINE * (width - len(number)) + number)
             return
         lines = self.transcriber.cells(item.runs)
         laid: list[str] = []
         for index, cells in enumerate(lines):
-            first = item.first if index == 0 else item.runover
+            # Each line of code begins where the first did; a line break runs over.
+            first = item.first if index == 0 or item.lines else item.runover
             laid.extend(_wrap(cells, width, first, item.runover, item.centred))
         if not laid:
             return
         self.blank(item.before)
-        # A heading keeps at least a line of what follows it on its page.
+        # A heading keeps at least a line of what follows it on its page, and
+        # a print page indicator right before it goes with it.
         if item.heading and self.current and self.room < len(laid) + item.after + 1:
+            while self.current and not self.current[-1]:
+                self.current.pop()
+            carried = []
+            if self.current and self.current[-1].startswith(PAGE_LINE * 3):
+                carried.append(self.current.pop())
             self.new_page()
+            for cells in carried:
+                self.line(cells)
         for cells in laid:
             self.line(cells)
         self.blank(item.after)
