@@ -73,15 +73,16 @@ lint: $(TEST_SETUP) ## Check style and types (ruff, and mypy --strict over clear
 weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)
 	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from clearleaf.formats import weasyprint_ffi as f; f.generate()'
 
-# The braille editions need liblouis and its tables, which PyPI does not
-# have: installed from Debian when make runs as root, else the command to run.
-liblouis: ## Install liblouis for the braille editions (Debian; needs root)
-	@if [ -d /usr/share/liblouis/tables ] && command -v lou_translate >/dev/null; then :; \
+# The braille editions need liblouis and its tables, the audio editions
+# espeak-ng, which PyPI does not have: installed from Debian when make runs as
+# root, else the command to run.
+liblouis: ## Install liblouis and espeak-ng for braille and audio (Debian; needs root)
+	@if [ -d /usr/share/liblouis/tables ] && command -v lou_translate >/dev/null && command -v espeak-ng >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin </dev/null \
-	  || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin </dev/null; }; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin espeak-ng </dev/null \
+	  || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblouis-data liblouis-bin espeak-ng </dev/null; }; \
 	else \
-	  echo "The braille editions need liblouis: run  sudo apt-get install liblouis-data liblouis-bin" >&2; \
+	  echo "Braille and audio need liblouis and espeak-ng: run  sudo apt-get install liblouis-data liblouis-bin espeak-ng" >&2; \
 	  echo "(or build without them: clearleaf build --format ...)" >&2; \
 	fi
 

@@ -87,7 +87,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         **{name: f"{what} (#rrggbb)" for name, (_, what) in COLOURS.items()},
     },
 }
-_TABLES = ("project", "defaults", "folders", "checks", "branding", "messages")
+_TABLES = ("project", "defaults", "folders", "checks", "branding", "messages", "speech")
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ class Settings:
     branding: Branding = Branding()
     #: Language -> message -> the project's wording (``[messages.<language>]``).
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Written -> said, for the audio editions (``[speech.lexicon]``).
+    lexicon: Mapping[str, str] = field(default_factory=dict)
 
     def severity(self, code: str, default: Severity) -> Severity | None:
         """The severity of a finding ``code`` in this project; None if it is ignored."""
@@ -152,6 +154,8 @@ class Project:
     branding: Branding = Branding()
     #: Language -> message -> the project's wording.
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Written -> said: how the audio editions say words a voice reads wrongly.
+    lexicon: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def source_folder(self) -> Path:
@@ -173,7 +177,7 @@ class Project:
             if self.url_base is not None and "url" not in defaults:
                 folder_part = "" if relative == "." else relative + "/"
                 defaults["url"] = f"{self.url_base}{folder_part}{source.stem}.html"
-        return Settings(defaults, checks, self.path, self.branding, self.messages)
+        return Settings(defaults, checks, self.path, self.branding, self.messages, self.lexicon)
 
 
 def _below(folder: Path, root: Path) -> str | None:
@@ -349,6 +353,7 @@ def _validate(
     checks = _checks(_table(data, "checks", error), ("checks",), error)
     branding = _branding(_table(data, "branding", error), root, error)
     messages = _messages(_table(data, "messages", error), error)
+    lexicon = _lexicon(_table(data, "speech", error), error)
     return Project(
         root=root,
         path=path,
@@ -361,7 +366,34 @@ def _validate(
         checks=checks,
         branding=branding,
         messages=messages,
+        lexicon=lexicon,
     )
+
+
+def _lexicon(table: Mapping[str, Any], error: Any) -> dict[str, str]:
+    """``[speech.lexicon]``: how the audio says words a voice reads wrongly."""
+    for key in table:
+        if key != "lexicon":
+            error(
+                "config.unknown-key",
+                f"unknown key '{key}' in [speech]; valid: lexicon",
+                "speech",
+                key,
+            )
+    found = table.get("lexicon", {})
+    if not isinstance(found, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in found.items()
+    ):
+        error(
+            "config.wrong-type",
+            '[speech.lexicon] must be a table of \'"written" = "said"\' lines, '
+            'such as "COPD" = "C O P D"',
+            "speech",
+            "lexicon",
+        )
+        return {}
+    return dict(found)
 
 
 def _hint(key: str, choices: Iterable[str]) -> str:

@@ -140,6 +140,25 @@ EDITIONS: dict[str, Edition] = {
             made_from=("braille",),
             needs="clearleaf.louis",
         ),
+        Edition(
+            "audio",
+            ".mp3",
+            "Audio read by a synthetic voice (espeak-ng), MP3 with a chapter per section",
+            "clearleaf.formats.audio",
+            "audio",
+            # Read from the e-book's text, sentence by sentence.
+            made_from=("epub",),
+            needs="clearleaf.speech",
+        ),
+        Edition(
+            "read-aloud",
+            "-read-aloud.epub",
+            "The e-book read aloud: EPUB 3 media overlays, each sentence highlighted as it is read",
+            "clearleaf.formats.readaloud",
+            same_as="epub",
+            made_from=("epub",),
+            needs="clearleaf.speech",
+        ),
     )
 }
 

@@ -60,6 +60,8 @@ def test_formats_lists_every_format(runner: CliRunner) -> None:
         "txt",
         "braille",
         "pef",
+        "audio",
+        "read-aloud",
     ]
 
 

@@ -153,7 +153,7 @@ def edition_texts(result: Built) -> Iterator[tuple[str, str]]:
     """(what, text) for every edition of ``result`` (each document of the e-book apart)."""
     for edition in EDITIONS.values():
         path = result.path(edition.suffix)
-        if edition.suffix == ".epub":
+        if edition.suffix.endswith(".epub"):
             yield from ((f"{path.name}!{name}", text) for name, text in _epub_texts(path).items())
         elif edition.suffix.endswith(".pdf"):
             yield path.name, _pdf_text(path)
@@ -167,6 +167,11 @@ def edition_texts(result: Built) -> Iterator[tuple[str, str]]:
             yield path.name, "\n".join(back_translate(lines, code.table, code.uncontracted))
         elif edition.suffix == ".pef":
             continue  # the BRF's cells, read above
+        elif edition.suffix == ".mp3":
+            # Sound is read through its transcript: the words it says.
+            from mutagen.id3 import ID3
+
+            yield path.name, str(ID3(path).getall("USLT")[0])
         else:
             yield path.name, path.read_text(encoding="utf-8")
 

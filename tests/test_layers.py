@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "clearleaf.editions",
         "clearleaf.i18n",
         "clearleaf.louis",
+        "clearleaf.speech",
         "clearleaf.braille",
         "clearleaf.outputs",
         "clearleaf.workers",

@@ -185,6 +185,8 @@ def test_formats_and_checks_quiet_print_names_only() -> None:
         "txt",
         "braille",
         "pef",
+        "audio",
+        "read-aloud",
     ]
     assert "(made from: pdf)" in runner.invoke(cli, ["formats", "-v"]).output
     codes = runner.invoke(cli, ["checks", "-q"]).output.split()
@@ -220,7 +222,8 @@ def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Error: 'htm' is not a format; did you mean 'html'? "
-        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef)"
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef, audio, "
+        "read-aloud)"
     )
     assert "Traceback" not in result.output
     assert not (project / "build").exists()
@@ -229,5 +232,6 @@ def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:
     unlike = CliRunner().invoke(cli, ["build", "-f", "docx", "source/good.md"])
     assert unlike.output.splitlines()[-1] == (
         "Error: 'docx' is not a format "
-        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef)"
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef, audio, "
+        "read-aloud)"
     )

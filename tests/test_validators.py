@@ -156,6 +156,48 @@ def test_real_document_builds_every_edition_without_error(outputs: Outputs, sour
 
 
 @pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
+def test_real_document_in_braille_keeps_the_page_and_reads_back(
+    outputs: Outputs, source: Path
+) -> None:
+    """Every page of every real document's braille keeps the BRF's geometry and bytes; an
+    English one (whose characters UEB all has) reads back through liblouis at 98% or more.
+    Other codes: liblouis' back-translation is not reliable enough to judge them by
+    (README, "Braille"); tests/test_braille.py judges Welsh word by word."""
+    from braille_read import back_translate, plain_words, recovered, text_lines, words
+    from test_braille import check_geometry
+
+    from clearleaf import braille
+
+    data = outputs.path(source, ".brf").read_bytes()
+    check_geometry(data)
+    code = braille.code_for(load(source).meta.lang)
+    assert code is not None
+    undefined = [d for d in outputs.said[source] if d.code == "braille.undefined"]
+    if code.table == "en-ueb-g2.ctb" and not undefined:
+        read = words(" ".join(back_translate(text_lines(data), code.table, code.uncontracted)))
+        assert recovered(plain_words(outputs.path(source, ".txt")), read) >= 0.98
+
+
+@pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
+def test_real_document_is_heard_whole(outputs: Outputs, source: Path) -> None:
+    """Every real document's audio opens with its title and has its chapters, and its
+    read-aloud e-book's overlays cover its text and its MP3 with no gap."""
+    import zipfile
+
+    from mutagen.id3 import ID3
+    from test_audio import overlay_problems
+
+    meta = load(source).meta
+    tags = ID3(outputs.path(source, ".mp3"))
+    transcript = str(tags.getall("USLT")[0])
+    assert transcript.startswith(meta.title)
+    assert tags.getall("CTOC") and tags.getall("CHAP")
+    with zipfile.ZipFile(outputs.path(source, "-read-aloud.epub")) as book:
+        files = {name: book.read(name) for name in book.namelist()}
+    assert overlay_problems(files) == []
+
+
+@pytest.mark.parametrize("source", REAL_DOCUMENTS, ids=[path.stem for path in REAL_DOCUMENTS])
 def test_real_document_reads_back_whole(outputs: Outputs, source: Path) -> None:
     """Every word, list number and piece of code of a real document is in each of its
     editions, and no printed glyph lies outside the page's text area (tests/readback.py)."""
