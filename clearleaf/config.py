@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clearleaf import i18n, metadata
+from clearleaf import i18n, metadata, speech
 from clearleaf.editions import EDITIONS
 from clearleaf.errors import PipelineError, Severity, combined, input_error
 
@@ -128,6 +128,10 @@ class Settings:
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Written -> said, for the audio editions (``[speech.lexicon]``).
     lexicon: Mapping[str, str] = field(default_factory=dict)
+    #: The speech engine of the audio editions (``[speech] engine``).
+    engine: str = "espeak-ng"
+    #: Whether the e-book itself reads aloud (``[speech] read_aloud_epub``).
+    read_aloud_epub: bool = False
 
     def severity(self, code: str, default: Severity) -> Severity | None:
         """The severity of a finding ``code`` in this project; None if it is ignored."""
@@ -156,6 +160,8 @@ class Project:
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Written -> said: how the audio editions say words a voice reads wrongly.
     lexicon: Mapping[str, str] = field(default_factory=dict)
+    engine: str = "espeak-ng"
+    read_aloud_epub: bool = False
 
     @property
     def source_folder(self) -> Path:
@@ -177,7 +183,16 @@ class Project:
             if self.url_base is not None and "url" not in defaults:
                 folder_part = "" if relative == "." else relative + "/"
                 defaults["url"] = f"{self.url_base}{folder_part}{source.stem}.html"
-        return Settings(defaults, checks, self.path, self.branding, self.messages, self.lexicon)
+        return Settings(
+            defaults,
+            checks,
+            self.path,
+            self.branding,
+            self.messages,
+            self.lexicon,
+            self.engine,
+            self.read_aloud_epub,
+        )
 
 
 def _below(folder: Path, root: Path) -> str | None:
@@ -353,7 +368,27 @@ def _validate(
     checks = _checks(_table(data, "checks", error), ("checks",), error)
     branding = _branding(_table(data, "branding", error), root, error)
     messages = _messages(_table(data, "messages", error), error)
-    lexicon = _lexicon(_table(data, "speech", error), error)
+    speaking = _table(data, "speech", error)
+    lexicon = _lexicon(speaking, error)
+    engine = speaking.get("engine", speech.DEFAULT.name)
+    if engine not in speech.VOICES:
+        error(
+            "config.bad-value",
+            f"[speech] engine '{engine}' is not one clearleaf has; valid: "
+            + ", ".join(speech.VOICES),
+            "speech",
+            "engine",
+        )
+        engine = speech.DEFAULT.name
+    read_aloud_epub = speaking.get("read_aloud_epub", False)
+    if not isinstance(read_aloud_epub, bool):
+        error(
+            "config.wrong-type",
+            "[speech] read_aloud_epub must be true or false",
+            "speech",
+            "read_aloud_epub",
+        )
+        read_aloud_epub = False
     return Project(
         root=root,
         path=path,
@@ -367,16 +402,18 @@ def _validate(
         branding=branding,
         messages=messages,
         lexicon=lexicon,
+        engine=engine,
+        read_aloud_epub=read_aloud_epub,
     )
 
 
 def _lexicon(table: Mapping[str, Any], error: Any) -> dict[str, str]:
     """``[speech.lexicon]``: how the audio says words a voice reads wrongly."""
     for key in table:
-        if key != "lexicon":
+        if key not in ("lexicon", "engine", "read_aloud_epub"):
             error(
                 "config.unknown-key",
-                f"unknown key '{key}' in [speech]; valid: lexicon",
+                f"unknown key '{key}' in [speech]; valid: engine, lexicon, read_aloud_epub",
                 "speech",
                 key,
             )

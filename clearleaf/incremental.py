@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from clearleaf import __version__, pandoc
+from clearleaf import __version__, louis, pandoc, speech
 from clearleaf.a11y.quality import REVIEW_DUE
 from clearleaf.context import Context
 from clearleaf.errors import Diagnostic, Location, Severity
@@ -92,6 +92,10 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[tool] = "missing"
     found["pandoc"] = pandoc.version()
+    # The system's tools of the braille and audio editions: a new release
+    # transcribes or speaks differently.
+    found["liblouis"] = louis.installed_version()
+    found["espeak-ng"] = speech.DEFAULT.version()
     return found
 
 

@@ -93,6 +93,14 @@ def version() -> str:
     return bytes(_library().lou_version()).decode()
 
 
+def installed_version() -> str:
+    """liblouis' version, or "missing"."""
+    try:
+        return version()
+    except Unavailable:
+        return "missing"
+
+
 @functools.cache
 def check_table(table: str) -> bool:
     """Whether the table list ``table`` (after :data:`UNICODE`) is installed and compiles."""

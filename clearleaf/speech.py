@@ -133,6 +133,10 @@ class Voice:
             return f"the audio editions need {self.name}, which is not installed: {INSTALL}"
         return None
 
+    def version(self) -> str:
+        """The engine's version ("eSpeak NG text-to-speech: 1.51 ..."), or "missing"."""
+        return _version(self.program) if self.available() is None else "missing"
+
     def languages(self) -> frozenset[str]:
         """The language tags the engine has a voice for."""
         return _espeak_languages(self.program)
@@ -180,6 +184,14 @@ class Voice:
             check=True,
             text=True,
         ).stdout
+
+
+@functools.cache
+def _version(program: str) -> str:
+    result = subprocess.run(
+        [program, "--version"], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+    )
+    return result.stdout.split("  Data at:")[0].strip()
 
 
 @functools.cache

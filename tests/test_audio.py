@@ -349,3 +349,31 @@ def test_without_espeak_ng_the_build_says_what_to_install(tmp_path: Path) -> Non
     assert result.returncode == 2, result.stderr
     assert "apt-get install espeak-ng" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_engine_is_chosen_in_the_project_and_checked(write: Writer) -> None:
+    from clearleaf import config
+
+    Path("clearleaf.toml").write_text('[speech]\nengine = "espeak-ng"\n', encoding="utf-8")
+    assert config.for_folder(Path(".")).settings(Path("doc.md")).engine == "espeak-ng"
+    Path("clearleaf.toml").write_text('[speech]\nengine = "say"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(write("---\n---\n"))])
+    assert (
+        "clearleaf.toml:2:1: error config.bad-value: [speech] engine 'say' is not one "
+        "clearleaf has; valid: espeak-ng"
+    ) in result.output
+
+
+def test_the_e_book_itself_reads_aloud_when_the_project_asks(write: Writer) -> None:
+    Path("clearleaf.toml").write_text("[speech]\nread_aloud_epub = true\n", encoding="utf-8")
+    source = write(
+        "---\ntitle: Feet\nlang: en-GB\norganisation: Trust\ndescription: Check them.\n"
+        "published: 2026-01-01\nnext_review: 2027-01-01\n---\n\n"
+        "## Every day\n\nLook at your feet. Call 0300 123 6600 if they hurt.\n"
+    )
+    result = CliRunner().invoke(cli, ["build", str(source), "--format", "epub", "--out", "out"])
+    assert result.exit_code in (0, 1), result.output
+    with zipfile.ZipFile("out/doc.epub") as book:
+        files = {name: book.read(name) for name in book.namelist()}
+    assert "EPUB/content.smil" in files
+    assert overlay_problems(files) == []

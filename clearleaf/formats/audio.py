@@ -76,20 +76,21 @@ def render(inputs: Inputs) -> Rendered:
     """Render the document as an MP3."""
     document, back = inputs.document, inputs.colophon
     meta = document.meta
-    problem = speech.available()
+    voice = speech.VOICES[document.settings.engine]
+    problem = voice.available()
     if problem is not None:
         raise usage_error(document.path, "audio.no-voice-engine", problem)
     lexicon = document.settings.lexicon
     text = body(inputs.editions["epub"], meta.lang) + closing(back, meta.lang)
-    rest = narrate(text, meta.lang, lexicon)
+    rest = narrate(text, meta.lang, lexicon, voice)
     # The opening says how long the whole lasts; its own length is in it.
     guess = rest.length / speech.RATE + 6
     opening_items = [opening(back, meta.title, meta.organisation, guess, meta.lang)]
-    start = narrate(opening_items, meta.lang)
+    start = narrate(opening_items, meta.lang, lexicon, voice)
     total = (start.length + rest.length) / speech.RATE
     if round(total / 60) != round(guess / 60):
         opening_items = [opening(back, meta.title, meta.organisation, total, meta.lang)]
-        start = narrate(opening_items, meta.lang)
+        start = narrate(opening_items, meta.lang, lexicon, voice)
     whole = Narration(
         start.samples + rest.samples,
         start.clips + [(i, b + start.length, e + start.length) for i, b, e in rest.clips],

@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from clearleaf import assets, ast, conformance, fonts, fragment, i18n, page
 from clearleaf.document import Document
 from clearleaf.editions import EDITIONS
-from clearleaf.formats import Inputs, Rendered, cover, pagination
+from clearleaf.formats import Inputs, Rendered, cover, overlays, pagination
 from clearleaf.i18n import Words
 
 CONTENT = "content.xhtml"
@@ -309,10 +309,12 @@ def render(inputs: Inputs) -> Rendered:
         },
     )
     when = context.build_time(meta.published).timetuple()[:6]
-    return Rendered(
-        _repack(raw.getvalue(), when, meta.lang, words, page_list),
-        pagination.unplaced(document, "e-book", missing),
-    )
+    data = _repack(raw.getvalue(), when, meta.lang, words, page_list)
+    notes = pagination.unplaced(document, "e-book", missing)
+    if document.settings.read_aloud_epub:
+        # The project asks for the e-book itself to read aloud ([speech]).
+        return overlays.add(data, document, words, (CONTENT, ABOUT, STYLESHEET), notes)
+    return Rendered(data, notes)
 
 
 #: Marks a page break until the XHTML is made (the HTML parser it goes through

@@ -1,52 +1,11 @@
-"""The read-aloud e-book: the e-book with EPUB 3 media overlays, its text highlighted as
-it is read.
-
-Made from the e-book's bytes: every heading and sentence of its text and of
-its back matter gets an id (:func:`clearleaf.formats.narration.sentences`)
-and exactly one ``<par>`` in a SMIL media overlay, pointing to its clip in
-one MP3 of the whole (EPUB 3.3 Media Overlays). The clips follow each other
-with no gap: each runs to where the next begins, the first from the start
-of the file and the last to its end, so that each overlay's
-``media:duration`` is the sum of its clips and the package's is the MP3's
-length. The package says so to reading systems and catalogues: access modes
-auditory and textual, each sufficient, and ``synchronizedAudioText``.
-"""
+"""The read-aloud e-book: the e-book with EPUB 3 media overlays, each sentence
+highlighted as a synthetic voice reads it (:mod:`clearleaf.formats.overlays`)."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Sequence
-from xml.sax.saxutils import quoteattr
-
-from lxml import etree
-
 from clearleaf import speech
-from clearleaf.errors import usage_error
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, overlays
 from clearleaf.formats.epub import ABOUT, CONTENT, STYLESHEET
-from clearleaf.formats.narration import (
-    Chapter,
-    Sentence,
-    mp3,
-    narrate,
-    seconds,
-    sentences,
-    unvoiced,
-)
-
-OPF = "http://www.idpf.org/2007/opf"
-AUDIO = "audio/narration.mp3"
-#: The class reading systems give the sentence being read (EPUB 3.3, media:active-class).
-ACTIVE = "-epub-media-overlay-active"
-_HIGHLIGHT = f"""
-/* The sentence being read aloud (media overlays). */
-.{ACTIVE} {{
-  background-color: #fff0a8;
-  color: #1a1a1a;
-  outline: 2px solid #6b5400;
-}}
-"""
 
 
 def unavailable() -> str | None:
@@ -54,139 +13,11 @@ def unavailable() -> str | None:
     return speech.available()
 
 
-def clock(value: float) -> str:
-    """``value`` seconds as a SMIL clock value, to the millisecond: 0:01:02.345."""
-    millis = round(value * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
 def render(inputs: Inputs) -> Rendered:
     """Render the e-book with media overlays and its narration."""
-    document = inputs.document
-    meta = document.meta
-    problem = speech.available()
-    if problem is not None:
-        raise usage_error(document.path, "audio.no-voice-engine", problem)
     source = inputs.editions["epub"]
-    with zipfile.ZipFile(io.BytesIO(source)) as book:
-        files = {info.filename: book.read(info) for info in book.infolist()}
-        stamp = book.infolist()[0].date_time
-    parts: list[tuple[str, bytes, list[Sentence]]] = []
-    for name, prefix in ((CONTENT, "s"), (ABOUT, "b")):
-        xhtml, found = sentences(files[f"EPUB/{name}"], prefix, meta.lang)
-        files[f"EPUB/{name}"] = xhtml
-        parts.append((name, xhtml, found))
-    everything = [item for _name, _xhtml, found in parts for item in found]
-    narration = narrate(everything, meta.lang, document.settings.lexicon)
-    chapters = [
-        Chapter(item.text, begin, end)
-        for item, (_id, begin, end) in zip(everything, narration.clips, strict=True)
-        if item.heading and item.heading <= 2
-    ]
-    if chapters:
-        chapters[0] = Chapter(chapters[0].title, 0, chapters[0].end)
-    audio, length = mp3(
-        narration.samples,
-        chapters or [Chapter(meta.title, 0, narration.length)],
-        meta.title,
-        meta.organisation,
-        meta.lang,
+    if inputs.document.settings.read_aloud_epub:
+        return Rendered(source)  # the e-book reads aloud itself
+    return overlays.add(
+        source, inputs.document, inputs.colophon.words, (CONTENT, ABOUT, STYLESHEET)
     )
-    # Clip boundaries: where each sentence is heard; the first from 0, the last to the end.
-    bounds = [0.0] + [seconds(begin) for _id, begin, _end in narration.clips[1:]] + [length]
-    overlays: list[tuple[str, str, float]] = []
-    index = 0
-    for name, _xhtml, found in parts:
-        if not found:
-            continue
-        smil_name = name.replace(".xhtml", ".smil")
-        pars = []
-        first = bounds[index]
-        for item in found:
-            pars.append(
-                f'    <par id="par-{item.id}">\n'
-                f'      <text src="{name}#{item.id}"/>\n'
-                f'      <audio src="{AUDIO}" clipBegin="{clock(bounds[index])}" '
-                f'clipEnd="{clock(bounds[index + 1])}"/>\n'
-                "    </par>"
-            )
-            index += 1
-        smil = (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" '
-            'version="3.0">\n'
-            "  <body>\n"
-            f'  <seq id="seq-{smil_name.split(".")[0]}" epub:textref={quoteattr(name)}>\n'
-            + "\n".join(pars)
-            + "\n  </seq>\n  </body>\n</smil>\n"
-        )
-        files[f"EPUB/{smil_name}"] = smil.encode("utf-8")
-        overlays.append((name, smil_name, bounds[index] - first))
-    files["EPUB/content.opf"] = _package(files["EPUB/content.opf"], overlays, length, inputs)
-    files[f"EPUB/{AUDIO}"] = audio
-    files[f"EPUB/{STYLESHEET}"] = files[f"EPUB/{STYLESHEET}"] + _HIGHLIGHT.encode("utf-8")
-    return Rendered(_zip(files, stamp), unvoiced(document.path, narration))
-
-
-def _package(
-    opf: bytes, overlays: Sequence[tuple[str, str, float]], length: float, inputs: Inputs
-) -> bytes:
-    """The package document with the overlays, the audio and what they make the book."""
-    root = etree.fromstring(opf)
-    ns = {"opf": OPF}
-    metadata = root.find("opf:metadata", ns)
-    manifest = root.find("opf:manifest", ns)
-    assert metadata is not None and manifest is not None
-    items = {item.get("href"): item for item in manifest.iter(f"{{{OPF}}}item")}
-
-    def meta(prop: str, value: str, refines: str | None = None) -> None:
-        element = etree.SubElement(metadata, f"{{{OPF}}}meta", {"property": prop})
-        if refines:
-            element.set("refines", refines)
-        element.text = value
-
-    for element in list(metadata):
-        prop = element.get("property")
-        if prop in ("schema:accessModeSufficient",):
-            metadata.remove(element)
-        if prop == "schema:accessibilitySummary":
-            said = inputs.colophon.words(
-                "A synthetic voice reads the text aloud, each sentence highlighted as it is read."
-            )
-            element.text = f"{(element.text or '').rstrip()} {said}"
-    meta("schema:accessMode", "auditory")
-    meta("schema:accessModeSufficient", "textual")
-    meta("schema:accessModeSufficient", "auditory")
-    meta("schema:accessibilityFeature", "synchronizedAudioText")
-    for name, smil_name, duration in overlays:
-        overlay_id = f"{name.split('.')[0]}-overlay"
-        items[name].set("media-overlay", overlay_id)
-        etree.SubElement(
-            manifest,
-            f"{{{OPF}}}item",
-            {"href": smil_name, "id": overlay_id, "media-type": "application/smil+xml"},
-        )
-        meta("media:duration", clock(duration), f"#{overlay_id}")
-    meta("media:duration", clock(length))
-    meta("media:active-class", ACTIVE)
-    meta("media:narrator", "espeak-ng")
-    etree.SubElement(
-        manifest, f"{{{OPF}}}item", {"href": AUDIO, "id": "narration", "media-type": "audio/mpeg"}
-    )
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _zip(files: dict[str, bytes], stamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """The EPUB: ``mimetype`` first and stored, the rest deflated, fixed times (OCF 3.3)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in ["mimetype", *(name for name in files if name != "mimetype")]:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            stored = name == "mimetype" or name.endswith(".mp3")
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, files[name], compresslevel=None if stored else 9)
-    return out.getvalue()
