@@ -567,6 +567,15 @@ class _SourceWords:
         found = [(match[0], match.start()) for match in _WORD.finditer(_plain(text))]
         self.words = [word for word, _offset in found]
         self.offsets = [offset for _word, offset in found]
+        # Where each run of 5, 3 and 1 words begins, in order: a sentence is
+        # found by a lookup, not by reading the text again (which, a sentence
+        # at a time, took time growing with the square of the document).
+        self.runs: dict[int, dict[tuple[str, ...], list[int]]] = {}
+        for size in (5, 3, 1):
+            starts: dict[tuple[str, ...], list[int]] = {}
+            for index in range(len(self.words) - size + 1):
+                starts.setdefault(tuple(self.words[index : index + size]), []).append(index)
+            self.runs[size] = starts
 
     def locate(self, sentence_words: list[str], after: int) -> int | None:
         """The offset of the sentence starting with ``sentence_words``, if found.
@@ -590,11 +599,9 @@ class _SourceWords:
 
     def _find(self, wanted: list[str], first: int) -> int | None:
         """The index of the first run of words equal to ``wanted`` at or after ``first``."""
-        size = len(wanted)
-        for index in range(first, len(self.words) - size + 1):
-            if self.words[index] == wanted[0] and self.words[index : index + size] == wanted:
-                return index
-        return None
+        starts = self.runs[len(wanted)].get(tuple(wanted), [])
+        found = bisect.bisect_left(starts, first)
+        return starts[found] if found < len(starts) else None
 
 
 def _plain(word: str) -> str:
