@@ -136,19 +136,26 @@ def translate(
     With ``strict``, a character the table has no sign for is left out;
     otherwise liblouis spells it as a backslash, ``x`` and its code point.
     """
+    return _convert("lou_translateString", table, text, typeforms, _NO_UNDEFINED if strict else 0)
+
+
+def back_translate(table: str, cells: str) -> str:
+    """The print ``cells`` (Unicode braille) stand for, by the table list ``table``."""
+    return _convert("lou_backTranslateString", table, cells, None, 0)
+
+
+def _convert(function: str, table: str, text: str, typeforms: list[int] | None, mode: int) -> str:
+    """``text`` through liblouis' ``function`` (which both directions share the form of)."""
     if not text:
         return ""
-    library = _library()
     inbuf, inlen = _encode(text)
     capacity = inlen * 8 + 64
     outbuf = ctypes.create_string_buffer(capacity * _width())
     in_length = ctypes.c_int(inlen)
     out_length = ctypes.c_int(capacity)
-    forms = None
-    if typeforms is not None:
-        forms = (ctypes.c_ushort * capacity)(*typeforms[:capacity])
+    forms = None if typeforms is None else (ctypes.c_ushort * capacity)(*typeforms[:capacity])
     with _lock:
-        done = library.lou_translateString(
+        done = getattr(_library(), function)(
             f"{UNICODE},{table}".encode(),
             inbuf,
             ctypes.byref(in_length),
@@ -156,38 +163,12 @@ def translate(
             ctypes.byref(out_length),
             forms,
             None,
-            _NO_UNDEFINED if strict else 0,
+            mode,
         )
     if not done:
-        raise RuntimeError(f"liblouis could not translate with {table}")
+        raise RuntimeError(f"liblouis could not convert with {table} ({function})")
     if in_length.value < inlen:
-        raise RuntimeError(f"liblouis translated {in_length.value} of {inlen} characters")
-    return _decode(outbuf, out_length.value)
-
-
-def back_translate(table: str, cells: str) -> str:
-    """The print ``cells`` (Unicode braille) stand for, by the table list ``table``."""
-    if not cells:
-        return ""
-    library = _library()
-    inbuf, inlen = _encode(cells)
-    capacity = inlen * 8 + 64
-    outbuf = ctypes.create_string_buffer(capacity * _width())
-    in_length = ctypes.c_int(inlen)
-    out_length = ctypes.c_int(capacity)
-    with _lock:
-        done = library.lou_backTranslateString(
-            f"{UNICODE},{table}".encode(),
-            inbuf,
-            ctypes.byref(in_length),
-            outbuf,
-            ctypes.byref(out_length),
-            None,
-            None,
-            0,
-        )
-    if not done:
-        raise RuntimeError(f"liblouis could not back-translate with {table}")
+        raise RuntimeError(f"liblouis converted {in_length.value} of {inlen} characters")
     return _decode(outbuf, out_length.value)
 
 
