@@ -86,6 +86,11 @@ SCHEMA: dict[str, dict[str, str]] = {
         "logo_alt": "the logo's text alternative, such as the organisation's name",
         **{name: f"{what} (#rrggbb)" for name, (_, what) in COLOURS.items()},
     },
+    "speech": {
+        "engine": "the voice of the audio editions (espeak-ng)",
+        "lexicon": 'how the audio says words a voice reads wrongly: "written" = "said"',
+        "read_aloud_epub": "true for the e-book itself to read aloud (media overlays)",
+    },
 }
 _TABLES = ("project", "defaults", "folders", "checks", "branding", "messages", "speech")
 
@@ -368,27 +373,7 @@ def _validate(
     checks = _checks(_table(data, "checks", error), ("checks",), error)
     branding = _branding(_table(data, "branding", error), root, error)
     messages = _messages(_table(data, "messages", error), error)
-    speaking = _table(data, "speech", error)
-    lexicon = _lexicon(speaking, error)
-    engine = speaking.get("engine", speech.DEFAULT.name)
-    if engine not in speech.VOICES:
-        error(
-            "config.bad-value",
-            f"[speech] engine '{engine}' is not one clearleaf has; valid: "
-            + ", ".join(speech.VOICES),
-            "speech",
-            "engine",
-        )
-        engine = speech.DEFAULT.name
-    read_aloud_epub = speaking.get("read_aloud_epub", False)
-    if not isinstance(read_aloud_epub, bool):
-        error(
-            "config.wrong-type",
-            "[speech] read_aloud_epub must be true or false",
-            "speech",
-            "read_aloud_epub",
-        )
-        read_aloud_epub = False
+    lexicon, engine, read_aloud_epub = _speech(_table(data, "speech", error), error)
     return Project(
         root=root,
         path=path,
@@ -407,20 +392,13 @@ def _validate(
     )
 
 
-def _lexicon(table: Mapping[str, Any], error: Any) -> dict[str, str]:
-    """``[speech.lexicon]``: how the audio says words a voice reads wrongly."""
-    for key in table:
-        if key not in ("lexicon", "engine", "read_aloud_epub"):
-            error(
-                "config.unknown-key",
-                f"unknown key '{key}' in [speech]; valid: engine, lexicon, read_aloud_epub",
-                "speech",
-                key,
-            )
-    found = table.get("lexicon", {})
-    if not isinstance(found, dict) or not all(
+def _speech(table: Mapping[str, Any], error: Any) -> tuple[dict[str, str], str, bool]:
+    """``[speech]``: the lexicon, the engine, and whether the e-book reads aloud."""
+    _unknown(table, "speech", SCHEMA["speech"], error)
+    lexicon = table.get("lexicon", {})
+    if not isinstance(lexicon, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-        for k, v in found.items()
+        for k, v in lexicon.items()
     ):
         error(
             "config.wrong-type",
@@ -429,8 +407,27 @@ def _lexicon(table: Mapping[str, Any], error: Any) -> dict[str, str]:
             "speech",
             "lexicon",
         )
-        return {}
-    return dict(found)
+        lexicon = {}
+    engine = table.get("engine", speech.DEFAULT.name)
+    if engine not in speech.VOICES:
+        error(
+            "config.bad-value",
+            f"[speech] engine '{engine}' is not one clearleaf has; valid: "
+            + ", ".join(speech.VOICES),
+            "speech",
+            "engine",
+        )
+        engine = speech.DEFAULT.name
+    read_aloud_epub = table.get("read_aloud_epub", False)
+    if not isinstance(read_aloud_epub, bool):
+        error(
+            "config.wrong-type",
+            "[speech] read_aloud_epub must be true or false",
+            "speech",
+            "read_aloud_epub",
+        )
+        read_aloud_epub = False
+    return dict(lexicon), str(engine), read_aloud_epub
 
 
 def _hint(key: str, choices: Iterable[str]) -> str:

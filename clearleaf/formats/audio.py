@@ -12,15 +12,13 @@ the other formats. The text is the e-book's, sentence by sentence
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
-from io import BytesIO
 
 from babel.dates import format_timedelta
 
 from clearleaf import speech
 from clearleaf.colophon import Colophon
 from clearleaf.errors import usage_error
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, ocf
 from clearleaf.formats.epub import CONTENT
 from clearleaf.formats.narration import (
     Chapter,
@@ -33,21 +31,15 @@ from clearleaf.formats.narration import (
 )
 
 
-def unavailable() -> str | None:
-    """What to install before this edition can be made; ``None`` when it can."""
-    return speech.available()
-
-
 def body(epub: bytes, lang: str) -> list[Sentence]:
     """The sentences of the e-book's text after its title (which the opening says)."""
-    with zipfile.ZipFile(BytesIO(epub)) as book:
-        content = book.read(f"EPUB/{CONTENT}")
-    _, found = sentences(content, "s", lang)
+    files, _stamp = ocf.read(epub)
+    _, found = sentences(files[f"EPUB/{CONTENT}"], "s", lang)
     titles = [index for index, item in enumerate(found) if item.id == "title"]
     return found[titles[0] + 1 :] if titles else found
 
 
-def closing(back: Colophon, lang: str) -> list[Sentence]:
+def closing(back: Colophon) -> list[Sentence]:
     """What the back panel says, to be heard: contact details, dates, other formats."""
     words = back.words
     said: list[str] = []
@@ -56,10 +48,10 @@ def closing(back: Colophon, lang: str) -> list[Sentence]:
         said += [f"{contact.label}: {contact.text}." for contact in back.contacts]
     said += [str(text) for text in back.record if text.strip()][:2]
     said.append(str(back.other_formats("audio").statement))
-    return [Sentence(None, ((text, words.lang if words.native else "en"),)) for text in said]
+    return [Sentence(None, ((text, words.lang),)) for text in said]
 
 
-def opening(back: Colophon, title: str, organisation: str, seconds: float, lang: str) -> Sentence:
+def opening(back: Colophon, title: str, organisation: str, seconds: float) -> Sentence:
     """The first words: the title, who published it, and how long the recording lasts."""
     words = back.words
     minutes = dt.timedelta(minutes=max(1, round(seconds / 60)))
@@ -69,7 +61,7 @@ def opening(back: Colophon, title: str, organisation: str, seconds: float, lang:
         + " "
         + str(words("This recording lasts about {duration}.", duration=duration))
     )
-    return Sentence("title", ((text, words.lang if words.native else lang),), heading=1)
+    return Sentence("title", ((text, words.lang),), heading=1)
 
 
 def render(inputs: Inputs) -> Rendered:
@@ -81,15 +73,15 @@ def render(inputs: Inputs) -> Rendered:
     if problem is not None:
         raise usage_error(document.path, "audio.no-voice-engine", problem)
     lexicon = document.settings.lexicon
-    text = body(inputs.editions["epub"], meta.lang) + closing(back, meta.lang)
+    text = body(inputs.editions["epub"], meta.lang) + closing(back)
     rest = narrate(text, meta.lang, lexicon, voice)
     # The opening says how long the whole lasts; its own length is in it.
     guess = rest.length / speech.RATE + 6
-    opening_items = [opening(back, meta.title, meta.organisation, guess, meta.lang)]
+    opening_items = [opening(back, meta.title, meta.organisation, guess)]
     start = narrate(opening_items, meta.lang, lexicon, voice)
     total = (start.length + rest.length) / speech.RATE
     if round(total / 60) != round(guess / 60):
-        opening_items = [opening(back, meta.title, meta.organisation, total, meta.lang)]
+        opening_items = [opening(back, meta.title, meta.organisation, total)]
         start = narrate(opening_items, meta.lang, lexicon, voice)
     whole = Narration(
         start.samples + rest.samples,

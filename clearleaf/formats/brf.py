@@ -46,7 +46,7 @@ from clearleaf.colophon import Colophon
 from clearleaf.document import Document
 from clearleaf.errors import Diagnostic, input_error, usage_error, warning
 from clearleaf.formats import Inputs, Rendered, pagination
-from clearleaf.formats.txt import SUBSCRIPTS, SUPERSCRIPTS, list_marker, raised
+from clearleaf.formats.txt import SUBSCRIPTS, SUPERSCRIPTS, list_marker, raised, shown_address
 from clearleaf.i18n import Words
 
 Node = dict[str, Any]
@@ -67,11 +67,6 @@ _ADDRESS = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     re.IGNORECASE,
 )
-
-
-def unavailable() -> str | None:
-    """What to install before this edition can be made; ``None`` when it can."""
-    return louis.available()
 
 
 # -- the text to transcribe ---------------------------------------------------
@@ -317,10 +312,9 @@ class _Writer:
         if kind == "Link":
             runs = self.inlines(ast.inlines(node), form, code)
             text = "".join(run.text for run in runs)
-            target = ast.target(node).url
-            if target.startswith("#") or target in (text, f"mailto:{text}", f"tel:{text}"):
+            address = shown_address(text, ast.target(node).url)
+            if address is None:
                 return runs
-            address = target.removeprefix("mailto:").removeprefix("tel:")
             if not text.strip():
                 return [Run(address, form, code, literal=True)]
             return [*runs, Run(" (", form, code), Run(address, form, code, True), Run(")")]
@@ -606,6 +600,8 @@ class _Pages:
     transcriber: Transcriber
     pages: list[list[str]] = field(default_factory=list)
     current: list[str] = field(default_factory=list)
+    #: Where on the current page the last print page indicator is.
+    turn: int | None = None
 
     @property
     def room(self) -> int:
@@ -617,6 +613,7 @@ class _Pages:
             self.current.pop()
         self.pages.append(self.current)
         self.current = []
+        self.turn = None
 
     def blank(self, count: int) -> None:
         for _ in range(count):
@@ -645,6 +642,7 @@ class _Pages:
                 # Never the last line of a page: the page it announces begins below it.
                 self.new_page()
             self.line(PAGE_LINE * (width - len(number)) + number)
+            self.turn = len(self.current) - 1
             return
         lines = self.transcriber.cells(item.runs)
         laid: list[str] = []
@@ -660,12 +658,11 @@ class _Pages:
         if item.heading and self.current and self.room < len(laid) + item.after + 1:
             while self.current and not self.current[-1]:
                 self.current.pop()
-            carried = []
-            if self.current and self.current[-1].startswith(PAGE_LINE * 3):
-                carried.append(self.current.pop())
+            carried = self.current.pop() if self.turn == len(self.current) - 1 else None
             self.new_page()
-            for cells in carried:
-                self.line(cells)
+            if carried is not None:
+                self.line(carried)
+                self.turn = 0
         for cells in laid:
             self.line(cells)
         self.blank(item.after)
@@ -730,9 +727,8 @@ def code_of(document: Document) -> Code:
     """The document's braille code, or the error naming the languages that have one."""
     code = braille.code_for(document.meta.lang)
     if code is None:
-        found = re.search(r"^lang[ \t]*:", document.text, re.MULTILINE)
-        line = document.text.count("\n", 0, found.start()) + 1 if found else 0
-        column = 1 if found else 0
+        offset = document.source.front_matter_key("lang")
+        line, column = document.source.position(offset) if offset is not None else (0, 0)
         raise input_error(
             document.path,
             "braille.no-code",

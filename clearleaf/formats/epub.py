@@ -13,7 +13,6 @@ import io
 import posixpath
 import re
 import string
-import zipfile
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urljoin
@@ -25,7 +24,7 @@ from lxml import html as lxml_html
 from clearleaf import assets, ast, conformance, fonts, fragment, i18n, page
 from clearleaf.document import Document
 from clearleaf.editions import EDITIONS
-from clearleaf.formats import Inputs, Rendered, cover, overlays, pagination
+from clearleaf.formats import Inputs, Rendered, cover, ocf, overlays, pagination
 from clearleaf.i18n import Words
 
 CONTENT = "content.xhtml"
@@ -418,21 +417,10 @@ def _repack(
 
     The package and nav documents get their repairs here (see the functions above).
     """
-    stamp = max(when, (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        ordered = ["mimetype"] + [name for name in names if name != "mimetype"]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=stamp[:6])  # type: ignore[arg-type]
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            stored = name == "mimetype"
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            content = source.read(name)
-            if name.endswith(".opf"):
-                content = _package_lang(content, lang)
-            elif name.endswith("/nav.xhtml"):
-                content = _nav_headings(content, lang, words, page_list)
-            target.writestr(info, content, compresslevel=None if stored else 9)
-    return out.getvalue()
+    files, _stamp = ocf.read(data)
+    for name, content in files.items():
+        if name.endswith(".opf"):
+            files[name] = _package_lang(content, lang)
+        elif name.endswith("/nav.xhtml"):
+            files[name] = _nav_headings(content, lang, words, page_list)
+    return ocf.write(files, when)

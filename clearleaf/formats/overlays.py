@@ -15,8 +15,6 @@ auditory and textual, each sufficient, and ``synchronizedAudioText``.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import quoteattr
 
@@ -25,7 +23,7 @@ from lxml import etree
 from clearleaf import speech
 from clearleaf.document import Document
 from clearleaf.errors import Diagnostic, usage_error
-from clearleaf.formats import Rendered
+from clearleaf.formats import Rendered, ocf
 from clearleaf.formats.narration import (
     Chapter,
     Sentence,
@@ -74,9 +72,7 @@ def add(
     problem = voice.available()
     if problem is not None:
         raise usage_error(document.path, "audio.no-voice-engine", problem)
-    with zipfile.ZipFile(io.BytesIO(source)) as book:
-        files = {info.filename: book.read(info) for info in book.infolist()}
-        stamp = book.infolist()[0].date_time
+    files, stamp = ocf.read(source)
     parts: list[tuple[str, bytes, list[Sentence]]] = []
     for name, prefix in ((content_name, "s"), (about_name, "b")):
         xhtml, found = sentences(files[f"EPUB/{name}"], prefix, meta.lang)
@@ -133,7 +129,10 @@ def add(
     )
     files[f"EPUB/{AUDIO}"] = audio
     files[f"EPUB/{stylesheet}"] = files[f"EPUB/{stylesheet}"] + _HIGHLIGHT.encode("utf-8")
-    return Rendered(_zip(files, stamp), (*diagnostics, *unvoiced(document.path, narration)))
+    return Rendered(
+        ocf.write(files, stamp, stored=(".mp3",)),
+        (*diagnostics, *unvoiced(document.path, narration)),
+    )
 
 
 def _package(
@@ -186,17 +185,3 @@ def _package(
         manifest, f"{{{OPF}}}item", {"href": AUDIO, "id": "narration", "media-type": "audio/mpeg"}
     )
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _zip(files: dict[str, bytes], stamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """The EPUB: ``mimetype`` first and stored, the rest deflated, fixed times (OCF 3.3)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in ["mimetype", *(name for name in files if name != "mimetype")]:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            stored = name == "mimetype" or name.endswith(".mp3")
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, files[name], compresslevel=None if stored else 9)
-    return out.getvalue()

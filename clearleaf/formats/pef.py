@@ -16,11 +16,6 @@ NAMESPACE = "http://www.daisy.org/ns/2008/pef"
 DC = "http://purl.org/dc/elements/1.1/"
 
 
-def unavailable() -> str | None:
-    """What to install before this edition can be made; ``None`` when it can."""
-    return brf.unavailable()
-
-
 def render(inputs: Inputs) -> Rendered:
     """Render the braille edition's cells as a PEF file."""
     document = inputs.document

@@ -3,14 +3,8 @@ highlighted as a synthetic voice reads it (:mod:`clearleaf.formats.overlays`).""
 
 from __future__ import annotations
 
-from clearleaf import speech
 from clearleaf.formats import Inputs, Rendered, overlays
 from clearleaf.formats.epub import ABOUT, CONTENT, STYLESHEET
-
-
-def unavailable() -> str | None:
-    """What to install before this edition can be made; ``None`` when it can."""
-    return speech.available()
 
 
 def render(inputs: Inputs) -> Rendered:

@@ -151,6 +151,14 @@ def list_marker(number: int, style: str, delimiter: str) -> str:
     return f"{text}."
 
 
+def shown_address(text: str, target: str) -> str | None:
+    """The address a link to ``target`` written ``text`` shows after its words, in an
+    edition that cannot link: None when the words say it already, or it is in the page."""
+    if target.startswith("#") or target in (text, f"mailto:{text}", f"tel:{text}"):
+        return None
+    return target.removeprefix("mailto:").removeprefix("tel:")
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a monospaced terminal (wide characters count twice)."""
     width = 0
@@ -365,10 +373,9 @@ class _Writer:
             return ast.stringify(node)
         if kind == "Link":
             text = self.inlines(ast.inlines(node))
-            target = ast.target(node).url
-            if target.startswith("#") or target in (text, f"mailto:{text}", f"tel:{text}"):
+            address = shown_address(text, ast.target(node).url)
+            if address is None:
                 return text
-            address = target.removeprefix("mailto:").removeprefix("tel:")
             return f"{text} ({address})" if text.strip() else address
         if kind == "Image":
             alt = _squash(self.inlines(ast.inlines(node)))
