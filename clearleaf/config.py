@@ -87,7 +87,10 @@ SCHEMA: dict[str, dict[str, str]] = {
         **{name: f"{what} (#rrggbb)" for name, (_, what) in COLOURS.items()},
     },
     "speech": {
-        "engine": "the voice of the audio editions (espeak-ng)",
+        "engine": "the voice of the audio editions: espeak-ng, or command",
+        "command": 'with engine = "command": the program and its arguments, {voice} for the '
+        "language tag; it reads the text on standard input and writes a 22050 Hz 16-bit mono "
+        "WAV file on standard output",
         "lexicon": 'how the audio says words a voice reads wrongly: "written" = "said"',
         "read_aloud_epub": "true for the e-book itself to read aloud (media overlays)",
     },
@@ -133,8 +136,10 @@ class Settings:
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Written -> said, for the audio editions (``[speech.lexicon]``).
     lexicon: Mapping[str, str] = field(default_factory=dict)
-    #: The speech engine of the audio editions (``[speech] engine``).
+    #: The speech engine of the audio editions (``[speech] engine``), and the
+    #: program and arguments of a ``command`` engine.
     engine: str = "espeak-ng"
+    command: tuple[str, ...] = ()
     #: Whether the e-book itself reads aloud (``[speech] read_aloud_epub``).
     read_aloud_epub: bool = False
 
@@ -166,6 +171,7 @@ class Project:
     #: Written -> said: how the audio editions say words a voice reads wrongly.
     lexicon: Mapping[str, str] = field(default_factory=dict)
     engine: str = "espeak-ng"
+    command: tuple[str, ...] = ()
     read_aloud_epub: bool = False
 
     @property
@@ -196,6 +202,7 @@ class Project:
             self.messages,
             self.lexicon,
             self.engine,
+            self.command,
             self.read_aloud_epub,
         )
 
@@ -373,7 +380,7 @@ def _validate(
     checks = _checks(_table(data, "checks", error), ("checks",), error)
     branding = _branding(_table(data, "branding", error), root, error)
     messages = _messages(_table(data, "messages", error), error)
-    lexicon, engine, read_aloud_epub = _speech(_table(data, "speech", error), error)
+    lexicon, engine, command, read_aloud_epub = _speech(_table(data, "speech", error), error)
     return Project(
         root=root,
         path=path,
@@ -388,12 +395,15 @@ def _validate(
         messages=messages,
         lexicon=lexicon,
         engine=engine,
+        command=command,
         read_aloud_epub=read_aloud_epub,
     )
 
 
-def _speech(table: Mapping[str, Any], error: Any) -> tuple[dict[str, str], str, bool]:
-    """``[speech]``: the lexicon, the engine, and whether the e-book reads aloud."""
+def _speech(
+    table: Mapping[str, Any], error: Any
+) -> tuple[dict[str, str], str, tuple[str, ...], bool]:
+    """``[speech]``: the lexicon, the engine and its command, whether the e-book reads aloud."""
     _unknown(table, "speech", SCHEMA["speech"], error)
     lexicon = table.get("lexicon", {})
     if not isinstance(lexicon, dict) or not all(
@@ -409,11 +419,28 @@ def _speech(table: Mapping[str, Any], error: Any) -> tuple[dict[str, str], str, 
         )
         lexicon = {}
     engine = table.get("engine", speech.DEFAULT.name)
-    if engine not in speech.VOICES:
+    if engine not in (*speech.VOICES, speech.COMMAND):
         error(
             "config.bad-value",
             f"[speech] engine '{engine}' is not one clearleaf has; valid: "
-            + ", ".join(speech.VOICES),
+            + ", ".join((*speech.VOICES, speech.COMMAND)),
+            "speech",
+            "engine",
+        )
+        engine = speech.DEFAULT.name
+    command = table.get("command", [])
+    if not isinstance(command, list) or not all(isinstance(part, str) for part in command):
+        error(
+            "config.wrong-type",
+            '[speech] command must be a list such as ["piper", "--output_file", "-"]',
+            "speech",
+            "command",
+        )
+        command = []
+    if engine == speech.COMMAND and not command:
+        error(
+            "config.missing-key",
+            '[speech] engine = "command" needs the command: add command = ["program", ...]',
             "speech",
             "engine",
         )
@@ -427,7 +454,7 @@ def _speech(table: Mapping[str, Any], error: Any) -> tuple[dict[str, str], str, 
             "read_aloud_epub",
         )
         read_aloud_epub = False
-    return dict(lexicon), str(engine), read_aloud_epub
+    return dict(lexicon), str(engine), tuple(command), read_aloud_epub
 
 
 def _hint(key: str, choices: Iterable[str]) -> str:

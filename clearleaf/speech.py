@@ -24,6 +24,9 @@ import subprocess
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from clearleaf.errors import usage_error
 
 #: What to install when the voice is missing.
 INSTALL = "install espeak-ng (Debian and Ubuntu: sudo apt-get install espeak-ng)"
@@ -122,19 +125,33 @@ class Unavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Voice:
-    """A speech engine: the program, and how it is asked for a language."""
+    """A speech engine: the program, and how it is asked for a language.
+
+    ``arguments`` follow the program, ``{voice}`` standing for the voice; the
+    text goes in on standard input and a WAV file (16-bit, mono, at
+    :data:`RATE`) comes out on standard output. An engine other than espeak-ng
+    (``custom``) is a project's ``[speech] command``: it is given the
+    document's language tag as its voice, and says which voices it has by
+    speaking them.
+    """
 
     name: str
     program: str
+    arguments: tuple[str, ...] = ("-v", "{voice}", "--stdout", "-b", "1", "--stdin")
+    custom: bool = False
 
     def available(self) -> str | None:
         """``None`` when the engine can be run, else what to install."""
         if shutil.which(self.program) is None:
+            if self.custom:
+                return f"the speech command '{self.program}' ([speech] command) is not installed"
             return f"the audio editions need {self.name}, which is not installed: {INSTALL}"
         return None
 
     def version(self) -> str:
         """The engine's version ("eSpeak NG text-to-speech: 1.51 ..."), or "missing"."""
+        if self.custom:
+            return " ".join((self.program, *self.arguments))
         return _version(self.program) if self.available() is None else "missing"
 
     def languages(self) -> frozenset[str]:
@@ -144,6 +161,8 @@ class Voice:
     def voice_for(self, lang: str) -> str | None:
         """The engine's voice for the language tagged ``lang``: the tag itself, a
         regional voice of its language, or the language; None if it has none."""
+        if self.custom:
+            return lang
         known = self.languages()
         tag = lang.lower()
         if tag in known:
@@ -164,13 +183,21 @@ class Voice:
         # The text goes in on standard input: never read as an option ("-f ..."),
         # and as long as it is.
         result = subprocess.run(
-            [self.program, "-v", voice, "--stdout", "-b", "1", "--stdin"],
+            [self.program, *(argument.replace("{voice}", voice) for argument in self.arguments)],
             input=text.encode("utf-8"),
             capture_output=True,
             check=True,
         )
         with wave.open(io.BytesIO(result.stdout)) as audio:
-            assert audio.getframerate() == RATE and audio.getsampwidth() == 2
+            shape = (audio.getframerate(), audio.getsampwidth(), audio.getnchannels())
+            if shape != (RATE, 2, 1):
+                raise usage_error(
+                    Path(self.program),
+                    "audio.engine-format",
+                    f"the speech engine wrote audio at {shape[0]} Hz, "
+                    f"{8 * shape[1]}-bit, {shape[2]} channel(s); the audio editions take "
+                    f"{RATE} Hz, 16-bit, mono: ask the engine for that ([speech] command)",
+                )
             # espeak-ng writes to a pipe before it knows the length: the header's
             # frame count is a placeholder, the data runs to the end.
             return bytes(audio.readframes(2**31))
@@ -205,6 +232,17 @@ def _espeak_languages(program: str) -> frozenset[str]:
 #: The engines there are, by name; the default is the first.
 VOICES: dict[str, Voice] = {"espeak-ng": Voice("espeak-ng", "espeak-ng")}
 DEFAULT = VOICES["espeak-ng"]
+
+
+def engine(name: str, command: tuple[str, ...] = ()) -> Voice:
+    """The engine ``name`` of :data:`VOICES`, or the project's ``command`` when it names it."""
+    if name == COMMAND and command:
+        return Voice(COMMAND, command[0], tuple(command[1:]), custom=True)
+    return VOICES[name]
+
+
+#: The name of the engine a project gives as a command of its own.
+COMMAND = "command"
 
 
 def available() -> str | None:

@@ -377,3 +377,46 @@ def test_the_e_book_itself_reads_aloud_when_the_project_asks(write: Writer) -> N
         files = {name: book.read(name) for name in book.namelist()}
     assert "EPUB/content.smil" in files
     assert overlay_problems(files) == []
+
+
+def test_another_engine_is_a_command_in_the_project(write: Writer) -> None:
+    """Any program that reads the text and writes the WAV: here espeak-ng itself, given as a
+    command, speaks as the default engine does."""
+    source = write(
+        "---\ntitle: Feet\nlang: en-GB\norganisation: Trust\ndescription: Check them.\n"
+        "published: 2026-01-01\nnext_review: 2027-01-01\n---\n\nLook at your feet.\n"
+    )
+    CliRunner().invoke(cli, ["build", str(source), "--format", "audio", "--out", "default"])
+    Path("clearleaf.toml").write_text(
+        '[speech]\nengine = "command"\n'
+        'command = ["espeak-ng", "-v", "{voice}", "--stdout", "-b", "1", "--stdin"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", str(source), "--format", "audio", "--out", "own"])
+    assert result.exit_code in (0, 1), result.output
+    assert Path("own/doc.mp3").read_bytes() == Path("default/doc.mp3").read_bytes()
+
+
+def test_a_command_that_writes_other_audio_is_refused(write: Writer) -> None:
+    source = write(
+        "---\ntitle: Feet\nlang: en-GB\norganisation: Trust\ndescription: Check them.\n"
+        "published: 2026-01-01\nnext_review: 2027-01-01\n---\n\nLook at your feet.\n"
+    )
+    writer = (
+        "import sys, wave; sys.stdin.read(); w = wave.open(sys.stdout.buffer, 'wb'); "
+        "w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000); "
+        "w.writeframes(bytes(1600)); w.close()"
+    )
+    Path("clearleaf.toml").write_text(
+        f'[speech]\nengine = "command"\ncommand = ["{sys.executable}", "-c", "{writer}"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", str(source), "--format", "audio", "--out", "out"])
+    assert result.exit_code == 2, result.output
+    assert "error audio.engine-format: the speech engine wrote audio at 8000 Hz" in result.output
+    assert not Path("out/doc.mp3").exists()
+    Path("clearleaf.toml").write_text('[speech]\nengine = "command"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(source)])
+    assert 'error config.missing-key: [speech] engine = "command" needs the command' in (
+        result.output
+    )

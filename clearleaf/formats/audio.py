@@ -17,7 +17,6 @@ from babel.dates import format_timedelta
 
 from clearleaf import speech
 from clearleaf.colophon import Colophon
-from clearleaf.errors import usage_error
 from clearleaf.formats import Inputs, Rendered, ocf
 from clearleaf.formats.epub import CONTENT
 from clearleaf.formats.narration import (
@@ -28,6 +27,7 @@ from clearleaf.formats.narration import (
     narrate,
     sentences,
     unvoiced,
+    voice_of,
 )
 
 
@@ -68,10 +68,7 @@ def render(inputs: Inputs) -> Rendered:
     """Render the document as an MP3."""
     document, back = inputs.document, inputs.colophon
     meta = document.meta
-    voice = speech.VOICES[document.settings.engine]
-    problem = voice.available()
-    if problem is not None:
-        raise usage_error(document.path, "audio.no-voice-engine", problem)
+    voice = voice_of(document)
     lexicon = document.settings.lexicon
     text = body(inputs.editions["epub"], meta.lang) + closing(back)
     rest = narrate(text, meta.lang, lexicon, voice)

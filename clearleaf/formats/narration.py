@@ -29,7 +29,8 @@ from pathlib import Path
 from lxml import etree
 
 from clearleaf import speech
-from clearleaf.errors import Diagnostic, warning
+from clearleaf.document import Document
+from clearleaf.errors import Diagnostic, usage_error, warning
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -272,6 +273,16 @@ def _split(text: str) -> list[str]:
 
 
 # -- speaking -----------------------------------------------------------------
+
+
+def voice_of(document: Document) -> speech.Voice:
+    """The speech engine the document's project chose, or the error saying what to install."""
+    settings = document.settings
+    voice = speech.engine(settings.engine, settings.command)
+    problem = voice.available()
+    if problem is not None:
+        raise usage_error(document.path, "audio.no-voice-engine", problem)
+    return voice
 
 
 @dataclass

@@ -20,9 +20,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from clearleaf import speech
 from clearleaf.document import Document
-from clearleaf.errors import Diagnostic, usage_error
+from clearleaf.errors import Diagnostic
 from clearleaf.formats import Rendered, ocf
 from clearleaf.formats.narration import (
     Chapter,
@@ -32,6 +31,7 @@ from clearleaf.formats.narration import (
     seconds,
     sentences,
     unvoiced,
+    voice_of,
 )
 from clearleaf.i18n import Words
 
@@ -68,10 +68,7 @@ def add(
     and its back matter's documents and its stylesheet, in the EPUB folder."""
     content_name, about_name, stylesheet = names
     meta = document.meta
-    voice = speech.VOICES[document.settings.engine]
-    problem = voice.available()
-    if problem is not None:
-        raise usage_error(document.path, "audio.no-voice-engine", problem)
+    voice = voice_of(document)
     files, stamp = ocf.read(source)
     parts: list[tuple[str, bytes, list[Sentence]]] = []
     for name, prefix in ((content_name, "s"), (about_name, "b")):
