@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import tempfile
@@ -323,7 +324,10 @@ def ace(path: Path, out_dir: Path | None = None) -> Findings:
         **os.environ,
         "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM_WRAPPER),
         "PUPPETEER_SKIP_DOWNLOAD": "1",
+        # Ace gives Chromium 5 s to start; a busy two-core machine can take longer.
+        "ACE_TIMEOUT_INITIAL": "60000",
     }
+    before = set(ACE_LOGS.glob("*.log"))
     with contextlib.ExitStack() as stack:
         if out_dir is None:
             out_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ace-")))
@@ -338,7 +342,10 @@ def ace(path: Path, out_dir: Path | None = None) -> Findings:
         report = out_dir / "report.json"
         if not report.is_file():
             return Findings(
-                [f"Ace wrote no report (exit {result.returncode}): {result.stdout}{result.stderr}"]
+                [
+                    f"Ace wrote no report (exit {result.returncode}): "
+                    f"{result.stdout}{result.stderr}{_ace_errors(before)}"
+                ]
             )
         data = json.loads(report.read_text(encoding="utf-8"))
     findings = Findings()
@@ -359,6 +366,21 @@ def ace(path: Path, out_dir: Path | None = None) -> Findings:
     if not findings.problems and data.get("earl:result", {}).get("earl:outcome") == "fail":
         findings.problems.append("Ace's overall outcome is fail, with no failed assertion listed")
     return findings
+
+
+ACE_LOGS = Path.home() / ".local" / "state" / "DAISY Ace"
+
+
+def _ace_errors(before: set[Path]) -> str:
+    """The error lines of the log Ace wrote in this run: its console only says to re-run."""
+    new = set(ACE_LOGS.glob("*.log")) - before
+    lines = [
+        re.sub(r"\x1b\[[0-9;]*m", "", line)
+        for log in sorted(new)
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+        if "error" in line.lower()
+    ]
+    return "".join(f"\n  {line}" for line in lines[-20:])
 
 
 # -- pdfua ---------------------------------------------------------------------
