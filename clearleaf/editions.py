@@ -93,6 +93,8 @@ EDITIONS: dict[str, Edition] = {
             "clearleaf.formats.print_shop",
             same_as="pdf",
             paged=True,
+            # The leaflet's own pages, with bleed and marks: laid out once.
+            made_from=("pdf",),
         ),
         Edition(
             "booklet",

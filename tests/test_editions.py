@@ -251,6 +251,83 @@ def test_print_shop_is_pdf_x4_with_an_output_intent(printed_leaflet: PrintedEdit
     assert pdf.Root.MarkInfo.Marked  # tags still on
 
 
+def rgb_colours(path: Path) -> list[str]:
+    """Every colour a page (or a form it draws) sets in DeviceRGB: PDF/X-4 with a
+    CMYK output intent allows only the press's inks (ISO 15930-7 6.2.4)."""
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    with pikepdf.open(path) as pdf:
+
+        def scan(content: pikepdf.Page | pikepdf.Object, where: str) -> None:
+            for instruction in pikepdf.parse_content_stream(content):
+                if str(instruction.operator) in ("rg", "RG"):
+                    operands = " ".join(map(str, instruction.operands))
+                    found.append(f"{where}: {operands} {instruction.operator}")
+            resources = content.get("/Resources")
+            for name, form in (resources.get("/XObject") or {}).items() if resources else ():
+                if form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                    seen.add(form.objgen)
+                    scan(form, f"{where} {name}")
+
+        for number, page in enumerate(pdf.pages, start=1):
+            scan(page, f"page {number}")
+    return found
+
+
+def test_print_shop_prints_only_in_the_press_inks(printed_leaflet: PrintedEditions) -> None:
+    assert rgb_colours(printed_leaflet.path("-print.pdf")) == []
+    # The check sees RGB where there is some: the screen-ready leaflet is all RGB.
+    assert rgb_colours(printed_leaflet.path(".pdf"))
+
+
+def test_print_shop_uses_the_inks_of_print_shop_css() -> None:
+    from clearleaf.formats import print_shop
+
+    styles = Path(print_shop.__file__).parent.parent / "styles"
+    base = (styles / "base.css").read_text(encoding="utf-8")
+    press = (styles / "print-shop.css").read_text(encoding="utf-8")
+    inks = print_shop.press_colours(base, press, {})
+    text = (round(0x1A / 255, 6),) * 3
+    assert print_shop.cmyk_of(text, inks) == (0, 0, 0, 0.95)
+    # A project's brand colour is converted, not replaced by the colour it overrode.
+    branded = print_shop.press_colours(base, press, {"--link": "#0a4a8f"})
+    link = (round(0x0A / 255, 6), round(0x4A / 255, 6), round(0x8F / 255, 6))
+    assert print_shop.cmyk_of(link, inks) == (1, 0.6, 0, 0.3)
+    cyan, _, yellow, black = print_shop.cmyk_of(link, branded)
+    assert cyan == 0.9301 and yellow == 0 and black == 0.4392
+    assert print_shop.cmyk_of((1, 1, 1), inks) == (0, 0, 0, 0)
+    assert print_shop.cmyk_of((0, 0, 0), {}) == (0, 0, 0, 1)
+
+
+def test_print_shop_pages_are_the_leaflets_pages(printed_leaflet: PrintedEditions) -> None:
+    """Laid out once: page for page, the print-shop file says what the leaflet says."""
+    leaflet, press = printed_leaflet.path(".pdf"), printed_leaflet.path("-print.pdf")
+    pages = len(printed_leaflet.open(".pdf").pages)
+    for number in range(1, pages + 1):
+        assert page_text(press, number) == page_text(leaflet, number), f"page {number}"
+
+
+def test_print_shop_crop_marks_are_artifacts_outside_the_bleed(
+    printed_leaflet: PrintedEditions,
+) -> None:
+    pdf = printed_leaflet.open("-print.pdf")
+    for page in pdf.pages:
+        instructions = list(pikepdf.parse_content_stream(page))
+        marks = [i for i, each in enumerate(instructions) if str(each.operator) == "BMC"][-1]
+        assert [str(o) for o in instructions[marks].operands] == ["/Artifact"]
+        bleed = [float(v) for v in page.obj.BleedBox]
+        media = [float(v) for v in page.mediabox]
+        points = [
+            (float(each.operands[0]), float(each.operands[1]))
+            for each in instructions[marks:]
+            if str(each.operator) in ("m", "l")
+        ]
+        assert len(points) == 16  # two lines at each of the four corners
+        for x, y in points:
+            assert media[0] <= x <= media[2] and media[1] <= y <= media[3]
+            assert not (bleed[0] < x < bleed[2] and bleed[1] < y < bleed[3]), (x, y)
+
+
 def test_editions_are_reproducible(printed_leaflet: PrintedEditions, tmp_path: Path) -> None:
     again = _build(LEAFLET_SOURCE, tmp_path)
     for suffix in (".pdf", "-large-print.pdf", "-print.pdf", "-booklet.pdf"):

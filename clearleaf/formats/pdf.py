@@ -15,7 +15,7 @@ import logging
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -122,12 +122,10 @@ class _Collect(logging.Handler):
 
 @dataclass(frozen=True)
 class PrintEdition:
-    """A printed edition: its stylesheets (after base.css), PDF variant and options."""
+    """A printed edition that WeasyPrint lays out: its stylesheets (after base.css)."""
 
     name: str
     stylesheets: tuple[str, ...]
-    variant: str = VARIANT
-    options: dict[str, Any] = field(default_factory=dict)
     #: Whether a table too wide for the page may first be set smaller (the
     #: stylesheets' ``table-smaller``), before it is laid out as records.
     smaller_tables: bool = False
@@ -137,7 +135,7 @@ class PrintEdition:
 
     @property
     def title(self) -> str:
-        """What messages call it: "leaflet", "large-print", "print"."""
+        """What messages call it: "leaflet", "large-print"."""
         return "leaflet" if self.name == "pdf" else self.name
 
 
@@ -243,7 +241,7 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
                 counter_style=counter_style,
                 color_profiles=color_profiles,
             )
-            options = {"pdf_variant": edition.variant, **edition.options}
+            options = {"pdf_variant": VARIANT}
 
             def layout(markup: str) -> Any:
                 return weasyprint.HTML(
