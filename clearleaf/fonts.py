@@ -36,7 +36,6 @@ import base64
 import contextlib
 import datetime as dt
 import functools
-import io
 import os
 import re
 import unicodedata
@@ -251,24 +250,31 @@ def font_data(name: str, text: str) -> bytes:
 
 @functools.lru_cache(maxsize=32)
 def _subset(name: str, codes: frozenset[int]) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """``fonts/<name>`` cut down to the glyphs ``codes`` need, by HarfBuzz's subsetter.
 
-    options = subset.Options()
-    # Every OpenType feature: Arabic joining, Indic conjuncts and mark
-    # positioning all live there, and a browser applies what it needs.
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    # The font's own date, not the clock: the same document gives the same bytes.
-    font = TTFont(_installed(name), recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(codes))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    Every layout feature, name record and name language is kept: Arabic
+    joining, Indic conjuncts and mark positioning all live in the features,
+    and a browser applies what it needs. The ``head`` table, and so the
+    font's date, is kept as it is: the same document gives the same bytes.
+    HarfBuzz keeps the glyphs and tables fontTools' subsetter kept with the
+    same options, in about a millisecond rather than up to a second a font.
+    """
+    import uharfbuzz
+
+    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(_installed(name))))
+    wanted = uharfbuzz.SubsetInput()
+    for code in sorted(codes):
+        wanted.unicode_set.add(code)
+    for kept in (
+        uharfbuzz.SubsetInputSets.NAME_ID,
+        uharfbuzz.SubsetInputSets.NAME_LANG_ID,
+        uharfbuzz.SubsetInputSets.LAYOUT_FEATURE_TAG,
+    ):
+        every = wanted.sets(kept)
+        every.clear()
+        every.invert()
+    wanted.flags = uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
+    return bytes(uharfbuzz.subset(face, wanted).blob.data)
 
 
 @contextlib.contextmanager

@@ -503,6 +503,79 @@ def test_subset_fonts_are_reproducible() -> None:
     assert len(first) < len(fonts.font_data("NotoSans.ttf", text + "Проверяйте"))
 
 
+def _font_facts(data: bytes) -> tuple[object, ...]:
+    """What a cut font offers a browser: characters, glyphs, tables and layout features."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    features = {
+        tag: sorted({record.FeatureTag for record in font[tag].table.FeatureList.FeatureRecord})
+        for tag in ("GSUB", "GPOS")
+        if tag in font
+    }
+    return (
+        sorted(font.getBestCmap().items()),
+        len(font.getGlyphOrder()),
+        font["head"].modified,
+        features,
+        sorted(set(font.keys()) - {"GDEF"}),  # HarfBuzz may keep an empty GDEF
+    )
+
+
+def _fonttools_subset(name: str, text: str) -> bytes:
+    """fontTools' subsetter with the options HarfBuzz's is given in clearleaf.fonts."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    font = TTFont(fonts.font_file(name), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    codes = (frozenset(map(ord, text)) | fonts._SHAPING) & fonts.coverage(name)
+    subsetter.populate(unicodes=sorted(codes))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("NotoSansBengali.ttf", "কোভিড-১৯ এর জিনোমিক বিশ্লেষণ"),
+        ("NotoSansDevanagari.ttf", "जीनोमिक विश्लेषण क्षेत्र"),
+        ("NotoSansArabic.ttf", "التحليل الجينومي"),
+        ("NotoSans.ttf", "Ελέγχετε τα πόδια σας"),
+    ],
+)
+def test_fonts_are_cut_as_fonttools_cuts_them(name: str, text: str) -> None:
+    """HarfBuzz's subsetter keeps what fontTools' kept: the same glyphs, tables and
+    shaping features, so that conjuncts and joined letters survive the cut."""
+    fonts._subset.cache_clear()
+    cut = fonts.font_data(name, text)
+    reference = _fonttools_subset(name, text)
+    assert _font_facts(cut) == _font_facts(reference)
+    # Glyphs no character maps to directly (conjuncts, joining forms) are kept.
+    glyphs = _font_facts(cut)[1]
+    assert isinstance(glyphs, int) and glyphs > len(set(text))
+
+
+def test_a_font_cut_for_fewer_characters_differs() -> None:
+    """The check above sees a difference where there is one."""
+    text = "কোভিড-১৯ এর জিনোমিক বিশ্লেষণ"
+    fonts._subset.cache_clear()
+    assert _font_facts(fonts.font_data("NotoSansBengali.ttf", text[:5])) != _font_facts(
+        _fonttools_subset("NotoSansBengali.ttf", text)
+    )
+
+
 def test_repeated_headings_get_their_own_identifiers(tmp_path: Path) -> None:
     """Pandoc numbers repeats; a heading named like a part of the page ("Title") moves aside."""
     build(UNUSUAL / "duplicate-headings.md", tmp_path)
