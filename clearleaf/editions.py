@@ -41,6 +41,11 @@ class Edition:
     #: What it is made from: :data:`BODY`, :data:`AST`, or other editions by
     #: name, which the build renders first and hands it.
     made_from: tuple[str, ...] = (BODY,)
+    #: Whether, of the editions it is made from, it needs only where the
+    #: leaflet's pages begin (:mod:`clearleaf.formats.pagination`), not their
+    #: bytes: it may then render as soon as the leaflet is laid out, while the
+    #: leaflet's PDF is still being written (:mod:`clearleaf.scheduler`).
+    pages_only: bool = False
     #: A module of clearleaf with ``available() -> str | None``: the tool this
     #: edition needs that is installed apart from Python's packages, and what to
     #: install when it is missing (:func:`clearleaf.plan.resolve_formats`).
@@ -67,6 +72,7 @@ EDITIONS: dict[str, Edition] = {
             "web page",
             # The printed leaflet's pages are marked in it (clearleaf/formats/pagination.py).
             made_from=(BODY, "pdf"),
+            pages_only=True,
         ),
         Edition(
             "pdf",
@@ -85,6 +91,7 @@ EDITIONS: dict[str, Edition] = {
             paged=True,
             # Its footer names the leaflet's page each of its pages begins in.
             made_from=(BODY, "pdf"),
+            pages_only=True,
         ),
         Edition(
             "print",
@@ -112,6 +119,7 @@ EDITIONS: dict[str, Edition] = {
             "clearleaf.formats.epub",
             "e-book",
             made_from=(BODY, "pdf"),
+            pages_only=True,
         ),
         Edition(
             "txt",
@@ -120,6 +128,7 @@ EDITIONS: dict[str, Edition] = {
             "clearleaf.formats.txt",
             "plain text",
             made_from=(AST, "pdf"),
+            pages_only=True,
         ),
         Edition(
             "braille",
@@ -130,6 +139,7 @@ EDITIONS: dict[str, Edition] = {
             "braille",
             # Print page indicators where the printed leaflet's pages turn.
             made_from=(AST, "pdf"),
+            pages_only=True,
             needs="clearleaf.louis",
         ),
         Edition(

@@ -29,7 +29,8 @@ from clearleaf.context import Context
 from clearleaf.document import Document
 from clearleaf.editions import BODY, Edition
 from clearleaf.errors import Diagnostic, Location, PipelineError, Severity
-from clearleaf.workers import Pool, Task, WorkerKilled
+from clearleaf.formats.pagination import Pagination
+from clearleaf.workers import Branch, Pool, Task, WorkerKilled
 
 #: Called as ``progress(event, source, edition)`` with event "start", "done" or "skip".
 Progress = Callable[[str, Path, str], None]
@@ -103,39 +104,129 @@ def _few_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: How much work each edition made from the leaflet's pages is, roughly, in
+#: units of the web page's (1; writing the leaflet's PDF once its pages are
+#: laid out is about 2): what :func:`_branch_share` balances. Large print is
+#: laid out anew.
+_WEIGHTS = {"large-print": 4.0, "epub": 2.0, "braille": 2.0}
+
+
+class _Branched(BaseException):
+    """Raised in the forked copy of a worker, from the leaflet's renderer, once the
+    leaflet's pages are laid out: it unwinds the leaflet's render (its contexts
+    restore what they changed) so that the copy renders its share instead.
+
+    A ``BaseException``, so that no ``except Exception`` on the way stops it.
+    """
+
+    def __init__(self, pages: Pagination) -> None:
+        super().__init__()
+        self.pages = pages
+
+
+def _branch_share(names: list[str]) -> list[str]:
+    """The editions of a task a forked copy renders once the leaflet's pages are known.
+
+    Those made only from the leaflet's pages, shared between the copy and
+    this process (which still writes the leaflet's PDF, then renders what
+    needs its bytes) by weight, heaviest first, each to the less loaded side.
+    """
+    ready = [
+        name
+        for name in names
+        if editions.EDITIONS[name].pages_only and set(editions.EDITIONS[name].requires) == {"pdf"}
+    ]
+    if not ready:
+        return []
+    # Writing the leaflet's PDF (its fonts, tags and streams) is this process's first share.
+    here = 2.0 + sum(0.1 for name in names if name not in ready and name != "pdf")
+    there = 0.0
+    share = []
+    for name in sorted(ready, key=lambda name: -_WEIGHTS.get(name, 1.0)):
+        weight = _WEIGHTS.get(name, 1.0)
+        if there <= here:
+            share.append(name)
+            there += weight
+        else:
+            here += weight
+    return [name for name in names if name in share]
+
+
 def render_task(
     document: Document,
     context: Context,
     back: colophon.Colophon,
     names: list[str],
     wanted: frozenset[str],
+    spare: int = 0,
 ) -> list[Made]:
     """Render ``names`` in order, each handed those it is made from; keep the ``wanted`` ones.
 
-    One task, run in a worker process or here.
+    One task, run in a worker process or here. With a ``spare`` core, the
+    editions made only from the leaflet's pages (the web page, the e-book,
+    large print...) are shared with a forked copy of this process as soon as
+    the leaflet is laid out, while this process writes the leaflet's PDF.
     """
-    made: dict[str, formats.Rendered] = {}
-    kept: list[Made] = []
+    made: dict[str, tuple[formats.Rendered, float]] = {}
+    share = _branch_share(names) if spare > 0 and "pdf" in names else []
+    branch: Branch | None = None
+
+    def branch_off(pages: Pagination) -> None:
+        nonlocal branch
+        branch = Branch.fork()
+        if branch is None:  # the copy
+            raise _Branched(pages)
+
+    def render(name: str, pagination: Pagination | None = None) -> None:
+        edition = editions.EDITIONS[name]
+        started = time.perf_counter()
+        inputs = formats.Inputs(
+            document,
+            context,
+            back,
+            {} if pagination else {other: made[other][0].data for other in edition.requires},
+            # The printed leaflet's pages, for the editions that mark them.
+            pagination
+            or next(
+                (made[o][0].pagination for o in edition.requires if made[o][0].pagination),
+                None,
+            ),
+            branch_off if name == "pdf" and share else None,
+        )
+        rendered = formats.render(edition, inputs)
+        made[name] = (rendered, time.perf_counter() - started)
+
     with _few_collections():
-        for name in names:
-            edition = editions.EDITIONS[name]
-            started = time.perf_counter()
-            inputs = formats.Inputs(
-                document,
-                context,
-                back,
-                {other: made[other].data for other in edition.requires},
-                # The printed leaflet's pages, for the editions that mark them.
-                next((made[o].pagination for o in edition.requires if made[o].pagination), None),
-            )
-            rendered = formats.render(edition, inputs)
-            made[name] = rendered
-            if name in wanted:
-                seconds = time.perf_counter() - started
-                kept.append(
-                    Made(name, rendered.data, rendered.diagnostics, seconds, rendered.pages)
-                )
-    return kept
+        try:
+            for name in names:
+                if name in made or name in (share if branch is not None else ()):
+                    continue
+                if branch is not None and set(editions.EDITIONS[name].requires) & set(share):
+                    made.update(branch.join())
+                    branch = None
+                try:
+                    render(name)
+                except _Branched as branched:
+                    # The copy: render the share from the pages, send it back, end.
+                    def mine(pages: Pagination = branched.pages) -> dict[str, Any]:
+                        for other in share:
+                            render(other, pages)
+                        return {other: made[other] for other in share}
+
+                    Branch.finish(mine)
+            if branch is not None:
+                made.update(branch.join())
+                branch = None
+        finally:
+            if branch is not None:  # this process failed: the copy's work is not wanted
+                branch.kill()
+    return [
+        Made(
+            name, made[name][0].data, made[name][0].diagnostics, made[name][1], made[name][0].pages
+        )
+        for name in names
+        if name in wanted
+    ]
 
 
 @dataclass(frozen=True)
@@ -197,6 +288,9 @@ class Scheduler:
         # the workers take everything.
         self.offloaded = paged or self.tasks
         count = min(workers, documents * len(self.offloaded)) if workers > 1 else 0
+        #: Cores the workers leave idle (one document, say): a worker may then
+        #: share its task with a forked copy once the leaflet is laid out.
+        self.spare = workers - count if count else 0
         # Workers load the page renderer as they start, by name, as
         # clearleaf.formats.render does: this process never loads it.
         warm = editions.EDITIONS["pdf"].module if paged else None
@@ -251,7 +345,9 @@ class Scheduler:
         found: list[Pending] = []
         for task in self.offloaded:
             self._announce(document, task)
-            submitted = self.pool.submit(render_task, document, context, back, task, self.wanted)
+            submitted = self.pool.submit(
+                render_task, document, context, back, task, self.wanted, self.spare
+            )
             found.append(_Offloaded(submitted, task))
         return found
 

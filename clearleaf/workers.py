@@ -15,11 +15,13 @@ failure.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
 import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
 import threading
 import time
@@ -213,3 +215,77 @@ def _alone(sender: Connection, parent: int, call: tuple[Any, ...]) -> None:
         except Exception:  # an exception that cannot be pickled: its text
             outcome = ("error", RuntimeError("".join(traceback.format_exception(error))))
     sender.send(outcome)
+
+
+class Branch:
+    """A forked copy of this process that does part of a task and sends back what it gave.
+
+    :meth:`fork` returns a ``Branch`` in this process and ``None`` in the copy,
+    which does its part, hands the outcome to :meth:`finish` and ends there.
+    The copy shares everything loaded so far (WeasyPrint, the document, the
+    leaflet's layout) without copying it, and ends with this process. Its
+    outcome comes back through a pipe: :meth:`join` returns its value or raises
+    its exception, or :class:`WorkerKilled` if it died.
+    """
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid = pid
+        self.reader = reader
+
+    @classmethod
+    def fork(cls) -> Branch | None:
+        """Start the copy: a ``Branch`` here, ``None`` in the copy (see :meth:`finish`)."""
+        reader, writer = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(reader)
+            Branch._writer = writer
+            end_with_parent(parent)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            return None
+        os.close(writer)
+        return cls(pid, reader)
+
+    #: In the copy: where its outcome goes.
+    _writer: int | None = None
+
+    @staticmethod
+    def finish(work: Callable[[], Any]) -> None:
+        """In the copy: run ``work``, send its value or exception back, and end the process."""
+        assert Branch._writer is not None, "finish() is for the forked copy"
+        try:
+            try:
+                outcome: tuple[str, Any] = ("ok", work())
+            except Exception as error:
+                outcome = ("error", error)
+            try:
+                data = pickle.dumps(outcome)
+            except Exception as error:  # an exception that cannot be pickled: its text
+                text = "".join(traceback.format_exception(error))
+                data = pickle.dumps(("error", RuntimeError(text)))
+            with os.fdopen(Branch._writer, "wb") as stream:
+                stream.write(data)
+        finally:
+            os._exit(0)
+
+    def join(self) -> Any:
+        """The copy's value, waiting for it; its exception is raised here."""
+        with os.fdopen(self.reader, "rb") as stream:
+            data = stream.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not data:
+            raise WorkerKilled(-os.waitstatus_to_exitcode(status) or None)
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise value
+        return value
+
+    def kill(self) -> None:
+        """Stop the copy and wait for it (its part is no longer wanted)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.reader)

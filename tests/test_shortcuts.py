@@ -144,6 +144,97 @@ def test_screen_editions_are_made_with_the_leaflets_pages_by_warm_workers(
     assert pools == [(2, True)]
 
 
+# -- sharing a task with a forked copy once the leaflet is laid out ----------------
+
+SEVEN = ["pdf", "html", "large-print", "print", "booklet", "epub", "txt"]
+
+
+def test_the_copy_takes_the_heavy_editions_made_from_the_pages() -> None:
+    assert scheduler._branch_share(["pdf", "html", "epub", "txt"]) == ["html", "epub"]
+    assert scheduler._branch_share(SEVEN) == ["html", "large-print"]
+    # What needs the leaflet's bytes (the print-shop file, the booklet) stays here.
+    assert scheduler._branch_share(["pdf", "print", "booklet"]) == []
+    assert scheduler._branch_share(["pdf"]) == []
+
+
+def _task(source: Path, spare: int) -> list[scheduler.Made]:
+    from clearleaf import colophon, verdict
+
+    loaded = document_module.load(source)
+    context = Context(source_date_epoch=None)
+    back = colophon.of(loaded, verdict.judge(loaded).claimed, context.messages)
+    return scheduler.render_task(loaded, context, back, SEVEN, frozenset(SEVEN), spare)
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The copies render_task forks (recorded in this process)."""
+    started: list[int] = []
+    fork = workers.Branch.fork
+
+    def recording(cls: type[workers.Branch]) -> workers.Branch | None:
+        branch = fork()
+        if branch is not None:
+            started.append(branch.pid)
+        return branch
+
+    monkeypatch.setattr(workers.Branch, "fork", classmethod(recording))
+    return started
+
+
+def test_sharing_with_a_copy_gives_the_same_bytes(tmp_path: Path, forks: list[int]) -> None:
+    source = write_source(tmp_path, "shared", BODY * 3)
+    plain = _task(source, spare=0)
+    assert forks == []
+    shared = _task(source, spare=1)
+    assert len(forks) == 1
+    assert [made.name for made in shared] == SEVEN
+    assert [made.data for made in shared] == [made.data for made in plain]
+    assert [made.diagnostics for made in shared] == [made.diagnostics for made in plain]
+
+
+def test_an_error_in_the_copys_share_is_the_tasks_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    from clearleaf import formats
+    from clearleaf.errors import PipelineError, input_error
+
+    real = formats.render
+
+    def failing(edition: Any, inputs: Any) -> Any:
+        if edition.name == "large-print":  # rendered by the copy
+            raise input_error(inputs.document.path, "pdf.overflow", "too wide", 3, 1)
+        return real(edition, inputs)
+
+    monkeypatch.setattr(formats, "render", failing)
+    with pytest.raises(PipelineError) as raised:
+        _task(write_source(tmp_path, "failing", BODY), spare=1)
+    assert raised.value.diagnostic.code == "pdf.overflow"
+    assert len(forks) == 1
+
+
+def test_a_copy_that_dies_fails_the_task_as_a_killed_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    import os
+    import signal
+
+    from clearleaf import formats
+
+    real = formats.render
+
+    def dying(edition: Any, inputs: Any) -> Any:
+        if edition.name == "html":  # rendered by the copy
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(edition, inputs)
+
+    monkeypatch.setattr(formats, "render", dying)
+    with pytest.raises(workers.WorkerKilled) as raised:
+        _task(write_source(tmp_path, "killed", BODY), spare=1)
+    assert raised.value.signal_name == "SIGKILL"
+    assert len(forks) == 1
+
+
 # -- the garbage collector ----------------------------------------------------------
 
 

@@ -39,6 +39,10 @@ class Inputs:
     editions: Mapping[str, bytes] = field(default_factory=dict)
     #: Where each page of the printed leaflet begins, for the editions made from it.
     pagination: Pagination | None = None
+    #: Called by the leaflet's renderer with its pages as soon as they are laid
+    #: out, before the PDF is written: the build may start the editions that
+    #: need only the pages meanwhile (:mod:`clearleaf.scheduler`).
+    paginated: Callable[[Pagination], None] | None = None
 
 
 @dataclass(frozen=True)

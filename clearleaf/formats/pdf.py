@@ -261,6 +261,8 @@ def render_edition(inputs: Inputs, edition: PrintEdition) -> Rendered:
             if overflow:
                 raise _overflow(document, edition, overflow)
             pages = pagination_of(laid_out)
+            if inputs.paginated is not None:
+                inputs.paginated(pages)
             pdf: bytes = laid_out.write_pdf(**options)
     finally:
         logger.removeHandler(collect)
