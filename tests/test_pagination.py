@@ -262,3 +262,31 @@ def test_a_page_whose_words_an_edition_lacks_is_marked_before_and_noted() -> Non
     (found,) = pagination.unplaced(document, "plain text", missing)
     assert found.code == "pagination.unplaced" and "page(s) 3" in found.message
     assert found.severity.value == "note"
+
+
+def test_a_weak_match_far_ahead_does_not_pull_the_later_pages_past_their_places() -> None:
+    """A page the edition words differently is looked for with fewer words, but only
+    before the next page found whole: two of its words recurring in a later chapter
+    once pulled every later page of pandoc's manual past its place."""
+    from clearleaf.formats import pagination
+
+    pages = pagination.Pagination(
+        (
+            ("Chapter", "one", "begins"),
+            ("Metadata", "values", "specified", "in", "a", "file"),  # reworded below
+            ("Then", "chapter", "two", "opens"),
+            ("And", "chapter", "three"),
+        )
+    )
+    text = (
+        "Chapter one begins here. Values given in a file win.\n\n"
+        "Then chapter two opens. And chapter three.\n\n"
+        "Appendix: values specified in square brackets.\n"
+    )
+    places = pagination.find(pages, [text])
+    assert [None if place is None else text[place[1] :][:8] for place in places] == [
+        "Chapter ",
+        "in a fil",  # the words it shares, found before page 3, not in the appendix
+        "Then cha",
+        "And chap",
+    ]

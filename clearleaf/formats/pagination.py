@@ -14,6 +14,7 @@ paragraph when the page turns there, at the word where it turns
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -89,25 +90,51 @@ def find(pagination: Pagination, texts: Sequence[str]) -> list[tuple[int, int] |
     """Where each page begins in ``texts`` (the edition's text, in reading order): the
     index of the text and the offset in it; ``None`` for a page whose words are not found.
 
-    The words are looked for in order, each page after the one before it; a
-    page may begin with the end of a word hyphenated across the turn.
+    First the pages whose first words are all there, in order: each is looked
+    up in an index of the words, after the page before. Then each other page
+    (one the edition words differently, or that begins with the end of a word
+    hyphenated across the turn) is looked for with fewer words, but only
+    between its neighbours: a weak match far ahead (two words that recur in
+    a later chapter) would otherwise pull every later page past its place.
     """
     tokens = _tokens(texts)
-    places: list[tuple[int, int] | None] = []
+    positions: dict[str, list[int]] = {}
+    for index, token in enumerate(tokens):
+        positions.setdefault(token.word, []).append(index)
+    wanted = [[word for word in (normal(w) for w in words) if word] for words in pagination.starts]
+    found: list[int | None] = [None] * len(wanted)
     cursor = 0
-    for words in pagination.starts:
-        wanted = [word for word in (normal(w) for w in words) if word]
-        found = _search(tokens, wanted, cursor) if wanted else None
-        if found is None:
-            places.append(None)
-            continue
-        cursor = found + 1
-        places.append((tokens[found].text, tokens[found].start))
-    return places
+    for page, words in enumerate(wanted):
+        at = _exact(tokens, positions, words, cursor) if len(words) >= 2 else None
+        if at is not None:
+            found[page] = at
+            cursor = at + 1
+    cursor = 0
+    for page, words in enumerate(wanted):
+        at = found[page]
+        if at is None and words:
+            limit = next((later for later in found[page + 1 :] if later is not None), len(tokens))
+            at = found[page] = _search(tokens, words, cursor, limit)
+        if at is not None:
+            cursor = at + 1
+    return [None if at is None else (tokens[at].text, tokens[at].start) for at in found]
 
 
-def _search(tokens: list[_Token], wanted: list[str], cursor: int) -> int | None:
-    """The first token from ``cursor`` on where ``wanted`` begins.
+def _exact(
+    tokens: list[_Token], positions: dict[str, list[int]], wanted: list[str], cursor: int
+) -> int | None:
+    """The first token from ``cursor`` on where all of ``wanted`` begins, word for word."""
+    candidates = positions.get(wanted[0], [])
+    for index in candidates[bisect.bisect_left(candidates, cursor) :]:
+        if index + len(wanted) > len(tokens):
+            return None
+        if all(tokens[index + k].word == wanted[k] for k in range(1, len(wanted))):
+            return index
+    return None
+
+
+def _search(tokens: list[_Token], wanted: list[str], cursor: int, limit: int) -> int | None:
+    """The first token from ``cursor`` on, before ``limit``, where ``wanted`` begins.
 
     When the edition words the rest differently, fewer words will do (never
     fewer than two when there are two); when the page opens with words only
@@ -118,7 +145,7 @@ def _search(tokens: list[_Token], wanted: list[str], cursor: int) -> int | None:
         rest = wanted[skip:]
         for length in range(len(rest), min(2, len(rest)) - 1, -1):
             head = rest[:length]
-            for index in range(cursor, len(tokens) - length + 1):
+            for index in range(cursor, min(limit, len(tokens) - length + 1)):
                 first = tokens[index].word
                 if not (first == head[0] or first.endswith(head[0])):
                     continue
