@@ -13,10 +13,14 @@ removes everything the pipeline wrote there.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import datetime as dt
+import hashlib
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from clearleaf import document as document_module
@@ -124,9 +128,15 @@ def build(
             for job in planned
         }
         stale = sum(entry is None for entry in entries.values())
-        pending: list[tuple[Job, Document, list[scheduler.Pending]]] = []
+        pending: collections.deque[tuple[Job, Document, list[scheduler.Pending]]]
+        pending = collections.deque()
+        staged: list[_Staged] = []
         try:
             with scheduler.Scheduler(formats, jobs, stale, notify) as work:
+                # Documents read ahead of the one being collected: enough to keep
+                # every worker busy, few enough that memory does not grow with
+                # the catalogue (each finished document's files wait on disk).
+                ahead = 2 * max(1, jobs or 1) + 2
                 for job in planned:
                     entry = entries[job.source]
                     if entry is not None:
@@ -138,19 +148,22 @@ def build(
                     started = _start(work, job, context, report, strict)
                     if started is not None:
                         pending.append((job, *started))
-                rendered = [
-                    (job, document, _collect(work, job, results, report, strict))
-                    for job, document, results in pending
-                ]
-            # Write only once every document has rendered, so that an interrupted
-            # or crashed build (Ctrl-C, kill, a bug) leaves the output folder as
-            # it was; and let no signal cut the writing itself short.
+                    while len(pending) > ahead:
+                        staged += _finish(
+                            work, *pending.popleft(), formats, out_dir, report, strict
+                        )
+                while pending:
+                    staged += _finish(work, *pending.popleft(), formats, out_dir, report, strict)
+            # Put the files in place only once every document has rendered, so that
+            # an interrupted or crashed build (Ctrl-C, kill, a bug) leaves the output
+            # folder as it was; and let no signal cut the putting itself short.
             with outputs.signals_deferred():
-                for job, document, made in rendered:
-                    if made is not None:
-                        _write(job, document, made, formats, out_dir, report, manifest, env)
+                while staged:
+                    _put(staged.pop(0), report, manifest, env)
                 _prune(planned, scope or Scope(), out_dir, manifest, report)
         except BaseException:
+            for item in staged:  # rendered, never put in place
+                item.discard()
             # What was written is recorded; a manifest that cannot be saved
             # stays as it was, and the next build renders those documents again.
             with contextlib.suppress(PipelineError):
@@ -204,36 +217,77 @@ def _collect(
     return made
 
 
-def _write(
+@dataclass
+class _Staged:
+    """A document's rendered files, each waiting on disk beside its place (see
+    :func:`clearleaf.outputs.stage`), and what its manifest entry records."""
+
+    job: Job
+    #: Edition name, target, staged file, SHA-256, and the :class:`Output` to report.
+    files: list[tuple[Path, Path, str, Output]]
+    dependencies: tuple[Path, ...]
+    next_review: dt.date | None
+    seconds: float
+
+    def discard(self) -> None:
+        """Remove the staged files (the build stopped before putting them in place)."""
+        for _, temporary, _, _ in self.files:
+            temporary.unlink(missing_ok=True)
+
+
+def _finish(
+    work: scheduler.Scheduler,
     job: Job,
     document: Document,
-    made: dict[str, Made],
+    results: list[scheduler.Pending],
     formats: Sequence[Edition],
     out_dir: Path,
     report: Report,
-    manifest: incremental.Manifest,
-    env: str,
-) -> None:
-    """Write a document's renders, each atomically, and record them in the manifest."""
+    strict: bool,
+) -> list[_Staged]:
+    """Collect a document's renders and stage its files; nothing if it failed."""
+    made = _collect(work, job, results, report, strict)
+    if made is None:
+        return []
     started = time.perf_counter()
-    written: dict[Path, bytes] = {}
-    for edition in formats:  # registry order, whatever order the work finished in
-        item = made[edition.name]
-        target = job.target(out_dir, edition)
-        outputs.write_atomic(target, item.data)
-        written[target] = item.data
-        report.outputs.append(
-            Output(job.source, edition.name, target, len(item.data), item.seconds, item.pages)
-        )
-    report.timings[job.source]["write"] = time.perf_counter() - started
+    files: list[tuple[Path, Path, str, Output]] = []
+    try:
+        for edition in formats:  # registry order, whatever order the work finished in
+            item = made.pop(edition.name)
+            target = job.target(out_dir, edition)
+            temporary = outputs.stage(target, item.data)
+            output = Output(
+                job.source, edition.name, target, len(item.data), item.seconds, item.pages
+            )
+            files.append((target, temporary, hashlib.sha256(item.data).hexdigest(), output))
+    except BaseException:
+        for _, temporary, _, _ in files:
+            temporary.unlink(missing_ok=True)
+        raise
+    seconds = time.perf_counter() - started
+    return [_Staged(job, files, tuple(document.dependencies), document.meta.next_review, seconds)]
+
+
+def _put(staged: _Staged, report: Report, manifest: incremental.Manifest, env: str) -> None:
+    """Put a document's staged files in place and record them in the manifest."""
+    started = time.perf_counter()
+    try:
+        for target, temporary, _, output in staged.files:
+            outputs.put(temporary, target)
+            report.outputs.append(output)
+    except BaseException:
+        staged.discard()
+        raise
+    source = staged.job.source
+    report.timings[source]["write"] = staged.seconds + time.perf_counter() - started
     manifest.record(
-        job.source,
-        [edition.name for edition in formats],
+        source,
+        [output.format for _, _, _, output in staged.files],
         env,
-        document.dependencies,
-        written,
-        [d for d in report.diagnostics if d.location.path == job.source],
-        document.meta.next_review,
+        staged.dependencies,
+        {target: digest for target, _, digest, _ in staged.files},
+        [d for d in report.diagnostics if d.location.path == source],
+        staged.next_review,
     )
 
 

@@ -225,11 +225,12 @@ class Manifest:
         formats: list[str],
         env: str,
         dependencies: Iterable[Path],
-        outputs: dict[Path, bytes],
+        outputs: dict[Path, str],
         diagnostics: list[Diagnostic],
         next_review: dt.date | None = None,
     ) -> None:
-        """Remember a successful build of ``source``."""
+        """Remember a successful build of ``source``: ``outputs`` maps each file written
+        to the SHA-256 of its bytes (hex)."""
         self.changed = True
         previous = self.entries.get(key(source))
         kept = previous.formats if previous and previous.environment == env else []
@@ -237,10 +238,10 @@ class Manifest:
         # are still files this source wrote, for a later removal to find.
         kept_outputs = previous.outputs if previous else {}
         written = {}
-        for path, data in outputs.items():
+        for path, digest in outputs.items():
             name = self._output_key(path)
             if name is not None:
-                written[name] = hashlib.sha256(data).hexdigest()
+                written[name] = digest
         self.entries[key(source)] = Entry(
             environment=env,
             formats=sorted(set(kept) | set(formats)),

@@ -68,6 +68,17 @@ def write_atomic(target: Path, data: bytes) -> None:
 
     Raises :func:`output_error` when it cannot be written.
     """
+    put(stage(target, data), target)
+
+
+def stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``target`` and return it, for :func:`put`.
+
+    A build stages each document's files as soon as they are rendered, so
+    that it holds no document's bytes while it renders the next, and puts them
+    in place once every document has rendered. A staged file a killed build
+    leaves behind is removed by the next (:func:`remove_stale_temporaries`).
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -79,13 +90,22 @@ def write_atomic(target: Path, data: bytes) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise output_error(target, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
+
+
+def put(temporary: Path, target: Path) -> None:
+    """Put a staged file in place of ``target`` (one rename: the old file or the new one)."""
+    try:
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise output_error(target, error) from None
 
 
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:

@@ -130,14 +130,25 @@ class Task:
         return self.future.cancel()
 
 
+#: How many tasks each worker runs before the pool starts fresh workers for the
+#: next ones. A worker's memory grows a little with every document it lays out
+#: (font and shaping caches in the C libraries, a fragmented heap), about 1 MiB a
+#: leaflet: renewed, a catalogue of any size needs the memory of a small one.
+RENEW_AFTER = 25
+
+
 class Pool:
-    """``workers`` worker processes, started at once, renewed if one dies."""
+    """``workers`` worker processes, started at once, renewed if one dies and
+    after every :data:`RENEW_AFTER` tasks each."""
 
     def __init__(self, workers: int, warm: str | None) -> None:
         self.workers = workers
         self.warm = warm
         self.tasks: list[Task] = []
         self.executor = self._start()
+        #: Tasks given to the current executor, and the executors renewed before it.
+        self.submitted = 0
+        self.retired: list[concurrent.futures.ProcessPoolExecutor] = []
 
     def _start(self) -> concurrent.futures.ProcessPoolExecutor:
         executor = concurrent.futures.ProcessPoolExecutor(
@@ -152,6 +163,13 @@ class Pool:
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Task:
         """Run ``function(*args)`` in a worker."""
+        if self.submitted >= self.workers * RENEW_AFTER:
+            # Fresh workers for the next tasks; the others finish theirs and end.
+            self.executor.shutdown(wait=False)
+            self.retired.append(self.executor)
+            self.executor = self._start()
+            self.submitted = 0
+        self.submitted += 1
         try:
             future = self.executor.submit(function, *args)
         except BrokenProcessPool:
@@ -160,6 +178,9 @@ class Pool:
             self.executor = self._start()
             future = self.executor.submit(function, *args)
         task = Task(self, future, (function, *args))
+        # Only a broken pool's tasks are run again: finished ones are dropped, so
+        # that the pool does not hold every document of a catalogue to the end.
+        self.tasks = [other for other in self.tasks if not other.future.done() or other.broken()]
         self.tasks.append(task)
         return task
 
@@ -189,15 +210,16 @@ class Pool:
 
     def shutdown(self, interrupted: bool) -> None:
         """Stop the workers: after their tasks, or at once when the build was interrupted."""
-        if not interrupted:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            return
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        # The executor keeps its processes to itself; a worker laying out a
-        # long document would otherwise finish it for nobody.
-        processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
-        for process in list(processes.values()):
-            process.kill()
+        for executor in [*self.retired, self.executor]:
+            if not interrupted:
+                executor.shutdown(wait=True, cancel_futures=True)
+                continue
+            executor.shutdown(wait=False, cancel_futures=True)
+            # The executor keeps its processes to itself; a worker laying out a
+            # long document would otherwise finish it for nobody.
+            processes: dict[int, BaseProcess] = getattr(executor, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.kill()
 
 
 def _alone(sender: Connection, parent: int, call: tuple[Any, ...]) -> None:

@@ -421,7 +421,7 @@ def test_a_read_only_output_folder_is_named_and_nothing_is_written(tmp_path: Pat
 def test_a_full_disk_is_named_leaves_nothing_half_written_and_is_repaired(
     tmp_path: Path,
 ) -> None:
-    editions = ("html", "epub", "txt")  # the web page fits; the e-book does not
+    editions = ("html", "epub", "txt")  # the web page would fit; the e-book does not
     expected = tmp_path / "expected"
     assert build_into(expected, LEAFLET_SOURCE, formats=editions)[0] == 0
     good = {p.name: p.read_bytes() for p in expected.glob("*.*") if p.is_file()}
@@ -433,8 +433,8 @@ def test_a_full_disk_is_named_leaves_nothing_half_written_and_is_repaired(
         assert "Traceback" not in said
         left = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert not [name for name in left if name.startswith(TEMPORARY_PREFIX)]
-        outputs = {name: data for name, data in left.items() if name in good}
-        assert outputs and all(data == good[name] for name, data in outputs.items())
+        # Files are put in place only once all are staged: the folder is as it was (empty).
+        assert not [name for name in left if name in good]
         manifest = out / incremental.MANIFEST
         if manifest.exists():
             json.loads(manifest.read_text(encoding="utf-8"))

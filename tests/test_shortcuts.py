@@ -262,3 +262,54 @@ def test_memoised_page_references_follow_new_pages() -> None:
             assert pdf.page_references == pdftags._PAGE_REFERENCES.fget(plain)
             assert len(pdf.page_references) == number + 1
     assert pydyf.PDF.page_references is pdftags._PAGE_REFERENCES
+
+
+# -- a catalogue in bounded memory ----------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_catalogue_holds_a_few_documents_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Finished documents' files wait on disk, not in memory: a catalogue of any size
+    holds only the documents read ahead for the workers (2 x jobs + 2)."""
+    from clearleaf import build as build_module
+    from clearleaf.document import Document
+
+    sources = [write_source(tmp_path / "source", f"doc-{n:02d}", BODY) for n in range(14)]
+    alive: list[int] = []
+    real = build_module._finish
+
+    def counting(*args: Any) -> Any:
+        gc.collect()
+        alive.append(sum(isinstance(thing, Document) for thing in gc.get_objects()))
+        return real(*args)
+
+    monkeypatch.setattr(build_module, "_finish", counting)
+    report = build(
+        sources,
+        resolve_formats(["html", "txt"]),
+        tmp_path / "out",
+        Context(source_date_epoch=None),
+        jobs=jobs,
+    )
+    assert not report.failed and len(report.outputs) == 2 * len(sources)
+    assert len(alive) == len(sources)
+    assert max(alive) <= 2 * jobs + 3, alive
+    # Nothing is put in place before every document has rendered.
+    assert not list((tmp_path / "out").rglob(".clearleaf-tmp-*"))
+
+
+def test_workers_are_renewed_after_a_number_of_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's memory grows a little with each document: fresh ones take over."""
+    import os
+
+    monkeypatch.setattr(workers, "RENEW_AFTER", 2)
+    pool = workers.Pool(1, None)
+    try:
+        tasks = [pool.submit(os.getpid) for _ in range(5)]
+        pids = [task.result() for task in tasks]
+    finally:
+        pool.shutdown(interrupted=False)
+    assert pids[0] == pids[1] and pids[2] == pids[3]
+    assert len(set(pids)) == 3 and os.getpid() not in pids
