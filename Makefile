@@ -5,8 +5,9 @@
 PYTHON ?= python3
 # One edition of every document: make html, make large-print, ... The names
 # come from the registry (clearleaf/editions.py, which imports nothing else),
-# so that a new edition is a target without editing this file.
-EDITIONS := $(shell $(PYTHON) -c 'from clearleaf.editions import EDITIONS; print(*EDITIONS)')
+# so that a new edition is a target without editing this file. -S: no site
+# packages to load, for a make that decides in milliseconds that nothing changed.
+EDITIONS := $(shell $(PYTHON) -S -c 'from clearleaf.editions import EDITIONS; print(*EDITIONS)')
 .DELETE_ON_ERROR:
 .PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi liblouis clean distclean
 
