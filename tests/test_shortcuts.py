@@ -9,6 +9,7 @@ reproducibility tests).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -193,20 +194,31 @@ def test_sharing_with_a_copy_gives_the_same_bytes(tmp_path: Path, forks: list[in
     assert [made.diagnostics for made in shared] == [made.diagnostics for made in plain]
 
 
-def test_an_error_in_the_copys_share_is_the_tasks_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+def _before_rendering(
+    monkeypatch: pytest.MonkeyPatch, name: str, action: Callable[[Any], None]
 ) -> None:
+    """Run ``action(inputs)`` before edition ``name`` renders (in the copy, if it is the copy's)."""
     from clearleaf import formats
-    from clearleaf.errors import PipelineError, input_error
 
     real = formats.render
 
-    def failing(edition: Any, inputs: Any) -> Any:
-        if edition.name == "large-print":  # rendered by the copy
-            raise input_error(inputs.document.path, "pdf.overflow", "too wide", 3, 1)
+    def render(edition: Any, inputs: Any) -> Any:
+        if edition.name == name:
+            action(inputs)
         return real(edition, inputs)
 
-    monkeypatch.setattr(formats, "render", failing)
+    monkeypatch.setattr(formats, "render", render)
+
+
+def test_an_error_in_the_copys_share_is_the_tasks_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    from clearleaf.errors import PipelineError, input_error
+
+    def overflow(inputs: Any) -> None:
+        raise input_error(inputs.document.path, "pdf.overflow", "too wide", 3, 1)
+
+    _before_rendering(monkeypatch, "large-print", overflow)  # the copy's
     with pytest.raises(PipelineError) as raised:
         _task(write_source(tmp_path, "failing", BODY), spare=1)
     assert raised.value.diagnostic.code == "pdf.overflow"
@@ -219,16 +231,7 @@ def test_a_copy_that_dies_fails_the_task_as_a_killed_worker(
     import os
     import signal
 
-    from clearleaf import formats
-
-    real = formats.render
-
-    def dying(edition: Any, inputs: Any) -> Any:
-        if edition.name == "html":  # rendered by the copy
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(edition, inputs)
-
-    monkeypatch.setattr(formats, "render", dying)
+    _before_rendering(monkeypatch, "html", lambda _: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(workers.WorkerKilled) as raised:
         _task(write_source(tmp_path, "killed", BODY), spare=1)
     assert raised.value.signal_name == "SIGKILL"
