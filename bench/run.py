@@ -394,10 +394,7 @@ class Bench:
         source = self.tree / REAL_LONG
         rows = self.cold(
             "real long document (pandoc's manual), 4 formats, cold",
-            {
-                "project": lambda out: self.project([source], out),
-                "chain": lambda out: self.chain_one(source, out),
-            },
+            self.both_sides(source),
         )
         project = rows["project"]
         words = len(source.read_text(encoding="utf-8").split())
@@ -431,26 +428,7 @@ class Bench:
         folder = self.fresh("real-catalogue")
         real = self.tree / "tests" / "real"
         sources = make_real_catalogue(folder, CATALOGUE_SIZE, real)
-        listing = b"".join(bytes(path) + b"\0" for path in sources)
-        xargs: list[str | Path] = ["xargs", "-0", "-n", "1", "-P", str(PARALLEL), "sh", CHAIN]
-        rows = self.cold(
-            f"real catalogue of {len(sources)}, 4 formats, cold",
-            {
-                "project": lambda out: self.project([folder], out, jobs=PARALLEL),
-                "chain": lambda out: measure(
-                    xargs, env={**self.chain_env, "OUT": str(out)}, stdin=listing
-                ),
-            },
-        )
-        rows["project"].note = f"--jobs {PARALLEL}"
-        rows["chain"].note = f"xargs -P {PARALLEL}"
-        self.ratio_target(
-            f"real catalogue of {len(sources)}, 4 formats, cold",
-            rows["project"],
-            0.35,
-            f"project <= 0.35 x chain wall time (chain {PARALLEL} at a time)",
-        )
-        self.warnings_note("real catalogue", rows["project"])
+        rows = self.catalogue_against_chain("real catalogue", folder, sources)
         large = self.fresh("real-catalogue-large")
         many = make_real_catalogue(large, LARGE_CATALOGUE_SIZE, real)
         _progress(f"real catalogue of {len(many)}: project, once")
@@ -478,6 +456,42 @@ class Bench:
             f"{big.max_rss / MIB:.0f} MiB vs {small.max_rss / MIB:.0f} MiB",
             big.ok and big.max_rss <= 1.1 * small.max_rss,
         )
+
+    def both_sides(self, source: Path) -> dict[str, Callable[[Path], Run]]:
+        """The project and the chain, each building ``source`` into a given folder."""
+        return {
+            "project": lambda out: self.project([source], out),
+            "chain": lambda out: self.chain_one(source, out),
+        }
+
+    def catalogue_against_chain(
+        self, label: str, folder: Path, sources: list[Path]
+    ) -> dict[str, Row]:
+        """The catalogue ``sources`` (in ``folder``) from cold: the project with
+        ``--jobs 2``, the chain 2 documents at a time; the ratio against its target."""
+        listing = b"".join(bytes(path) + b"\0" for path in sources)
+        xargs: list[str | Path] = ["xargs", "-0", "-n", "1", "-P", str(PARALLEL), "sh", CHAIN]
+        scenario = f"{label} of {len(sources)}, 4 formats, cold"
+        rows = self.cold(
+            scenario,
+            {
+                "project": lambda out: self.project([folder], out, jobs=PARALLEL),
+                "chain": lambda out: measure(
+                    xargs, env={**self.chain_env, "OUT": str(out)}, stdin=listing
+                ),
+            },
+        )
+        jobs = "--jobs" in self.options
+        rows["project"].note = f"--jobs {PARALLEL}" if jobs else "no --jobs option: one process"
+        rows["chain"].note = f"xargs -P {PARALLEL}"
+        self.ratio_target(
+            scenario,
+            rows["project"],
+            0.35,
+            f"project <= 0.35 x chain wall time (chain {PARALLEL} at a time)",
+        )
+        self.warnings_note(label, rows["project"])
+        return rows
 
     def fresh(self, label: str) -> Path:
         """A new empty folder in the scratch space."""
@@ -526,10 +540,7 @@ class Bench:
         """(a) The user's leaflet: four formats against the chain, and all seven editions."""
         rows = self.cold(
             "leaflet, 4 formats, cold",
-            {
-                "project": lambda out: self.project([self.leaflet_source], out),
-                "chain": lambda out: self.chain_one(self.leaflet_source, out),
-            },
+            self.both_sides(self.leaflet_source),
         )
         full = self.cold(
             "leaflet, 7 editions, cold",
@@ -561,10 +572,7 @@ class Bench:
 
         rows = self.cold(
             "generated long document, 4 formats, cold",
-            {
-                "project": lambda out: self.project([source], out),
-                "chain": lambda out: self.chain_one(source, out),
-            },
+            self.both_sides(source),
             inspect=count_pages,
         )
         words = len(source.read_text(encoding="utf-8").split())
@@ -614,27 +622,7 @@ class Bench:
         """(b) 50 documents from cold, then rebuilding after nothing or one has changed."""
         folder = self.fresh("catalogue")
         sources = make_catalogue(folder, CATALOGUE_SIZE)
-        listing = b"".join(bytes(path) + b"\0" for path in sources)
-        xargs: list[str | Path] = ["xargs", "-0", "-n", "1", "-P", str(PARALLEL), "sh", CHAIN]
-        jobs = "--jobs" in self.options
-        rows = self.cold(
-            f"catalogue of {len(sources)}, 4 formats, cold",
-            {
-                "project": lambda out: self.project([folder], out, jobs=PARALLEL),
-                "chain": lambda out: measure(
-                    xargs, env={**self.chain_env, "OUT": str(out)}, stdin=listing
-                ),
-            },
-        )
-        rows["project"].note = f"--jobs {PARALLEL}" if jobs else "no --jobs option: one process"
-        rows["chain"].note = f"xargs -P {PARALLEL}"
-        self.ratio_target(
-            f"catalogue of {len(sources)}, 4 formats, cold",
-            rows["project"],
-            0.35,
-            f"project <= 0.35 x chain wall time (chain {PARALLEL} at a time)",
-        )
-        self.warnings_note("catalogue", rows["project"])
+        self.catalogue_against_chain("catalogue", folder, sources)
         self.incremental(folder, sources)
 
     def incremental(self, folder: Path, sources: list[Path]) -> None:

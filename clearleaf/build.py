@@ -20,7 +20,7 @@ import hashlib
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from clearleaf import document as document_module
@@ -130,7 +130,7 @@ def build(
         stale = sum(entry is None for entry in entries.values())
         pending: collections.deque[tuple[Job, Document, list[scheduler.Pending]]]
         pending = collections.deque()
-        staged: list[_Staged] = []
+        staged: collections.deque[_Staged] = collections.deque()
         try:
             with scheduler.Scheduler(formats, jobs, stale, notify) as work:
                 # Documents read ahead of the one being collected: enough to keep
@@ -159,7 +159,7 @@ def build(
             # folder as it was; and let no signal cut the putting itself short.
             with outputs.signals_deferred():
                 while staged:
-                    _put(staged.pop(0), report, manifest, env)
+                    _put(staged.popleft(), report, manifest, env)
                 _prune(planned, scope or Scope(), out_dir, manifest, report)
         except BaseException:
             for item in staged:  # rendered, never put in place
@@ -217,22 +217,31 @@ def _collect(
     return made
 
 
+@dataclass(frozen=True)
+class _File:
+    """One rendered file waiting on disk beside its place (:func:`clearleaf.outputs.stage`)."""
+
+    temporary: Path
+    #: The SHA-256 of its bytes (hex), for the manifest.
+    digest: str
+    #: What the report says of it; its ``path`` is the file's place.
+    output: Output
+
+
 @dataclass
 class _Staged:
-    """A document's rendered files, each waiting on disk beside its place (see
-    :func:`clearleaf.outputs.stage`), and what its manifest entry records."""
+    """A document's staged files, and what its manifest entry records."""
 
     job: Job
-    #: Edition name, target, staged file, SHA-256, and the :class:`Output` to report.
-    files: list[tuple[Path, Path, str, Output]]
     dependencies: tuple[Path, ...]
     next_review: dt.date | None
-    seconds: float
+    files: list[_File] = field(default_factory=list)
+    seconds: float = 0.0
 
     def discard(self) -> None:
         """Remove the staged files (the build stopped before putting them in place)."""
-        for _, temporary, _, _ in self.files:
-            temporary.unlink(missing_ok=True)
+        for file in self.files:
+            file.temporary.unlink(missing_ok=True)
 
 
 def _finish(
@@ -250,31 +259,34 @@ def _finish(
     if made is None:
         return []
     started = time.perf_counter()
-    files: list[tuple[Path, Path, str, Output]] = []
+    staged = _Staged(job, tuple(document.dependencies), document.meta.next_review)
     try:
         for edition in formats:  # registry order, whatever order the work finished in
             item = made.pop(edition.name)
             target = job.target(out_dir, edition)
-            temporary = outputs.stage(target, item.data)
-            output = Output(
-                job.source, edition.name, target, len(item.data), item.seconds, item.pages
+            staged.files.append(
+                _File(
+                    outputs.stage(target, item.data),
+                    hashlib.sha256(item.data).hexdigest(),
+                    Output(
+                        job.source, edition.name, target, len(item.data), item.seconds, item.pages
+                    ),
+                )
             )
-            files.append((target, temporary, hashlib.sha256(item.data).hexdigest(), output))
     except BaseException:
-        for _, temporary, _, _ in files:
-            temporary.unlink(missing_ok=True)
+        staged.discard()
         raise
-    seconds = time.perf_counter() - started
-    return [_Staged(job, files, tuple(document.dependencies), document.meta.next_review, seconds)]
+    staged.seconds = time.perf_counter() - started
+    return [staged]
 
 
 def _put(staged: _Staged, report: Report, manifest: incremental.Manifest, env: str) -> None:
     """Put a document's staged files in place and record them in the manifest."""
     started = time.perf_counter()
     try:
-        for target, temporary, _, output in staged.files:
-            outputs.put(temporary, target)
-            report.outputs.append(output)
+        for file in staged.files:
+            outputs.put(file.temporary, file.output.path)
+            report.outputs.append(file.output)
     except BaseException:
         staged.discard()
         raise
@@ -282,10 +294,10 @@ def _put(staged: _Staged, report: Report, manifest: incremental.Manifest, env: s
     report.timings[source]["write"] = staged.seconds + time.perf_counter() - started
     manifest.record(
         source,
-        [output.format for _, _, _, output in staged.files],
+        [file.output.format for file in staged.files],
         env,
         staged.dependencies,
-        {target: digest for target, _, digest, _ in staged.files},
+        {file.output.path: file.digest for file in staged.files},
         [d for d in report.diagnostics if d.location.path == source],
         staged.next_review,
     )

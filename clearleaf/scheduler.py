@@ -221,11 +221,10 @@ def render_task(
             if branch is not None:  # this process failed: the copy's work is not wanted
                 branch.kill()
     return [
-        Made(
-            name, made[name][0].data, made[name][0].diagnostics, made[name][1], made[name][0].pages
-        )
+        Made(name, rendered.data, rendered.diagnostics, seconds, rendered.pages)
         for name in names
         if name in wanted
+        for rendered, seconds in [made[name]]
     ]
 
 

@@ -77,14 +77,33 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+def _as_helper(parent: int) -> None:
+    """Make this process a helper of ``parent``: it ends with it and leaves Ctrl-C to it."""
+    end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _outcome(work: Callable[[], Any]) -> tuple[str, Any]:
+    """What ``work()`` gave, to send to the process that wants it: ("ok", value), or
+    ("error", exception), to be raised there; an exception that cannot be pickled
+    is sent as its text."""
+    try:
+        return ("ok", work())
+    except Exception as error:
+        try:
+            pickle.dumps(error)
+        except Exception:
+            return ("error", RuntimeError("".join(traceback.format_exception(error))))
+        return ("error", error)
+
+
 def start_worker(parent: int, warm: str | None) -> None:
     """Set up a fresh worker: it ends with ``parent``, ignores Ctrl-C, and imports ``warm``.
 
     ``warm`` names a module to load now (WeasyPrint's renderer), while the
     build reads and checks its sources, so that the start-up costs overlap.
     """
-    end_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _as_helper(parent)
     if warm is not None:
         importlib.import_module(warm)
 
@@ -224,19 +243,9 @@ class Pool:
 
 def _alone(sender: Connection, parent: int, call: tuple[Any, ...]) -> None:
     """Run one task in a process of its own and send back what it gave."""
-    end_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _as_helper(parent)
     function, *args = call
-    try:
-        outcome: tuple[str, Any] = ("ok", function(*args))
-    except Exception as error:  # sent back to be raised where the task's value is asked for
-        try:
-            outcome = ("error", error)
-            sender.send(outcome)
-            return
-        except Exception:  # an exception that cannot be pickled: its text
-            outcome = ("error", RuntimeError("".join(traceback.format_exception(error))))
-    sender.send(outcome)
+    sender.send(_outcome(lambda: function(*args)))
 
 
 class Branch:
@@ -263,8 +272,7 @@ class Branch:
         if pid == 0:
             os.close(reader)
             Branch._writer = writer
-            end_with_parent(parent)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _as_helper(parent)
             return None
         os.close(writer)
         return cls(pid, reader)
@@ -277,15 +285,7 @@ class Branch:
         """In the copy: run ``work``, send its value or exception back, and end the process."""
         assert Branch._writer is not None, "finish() is for the forked copy"
         try:
-            try:
-                outcome: tuple[str, Any] = ("ok", work())
-            except Exception as error:
-                outcome = ("error", error)
-            try:
-                data = pickle.dumps(outcome)
-            except Exception as error:  # an exception that cannot be pickled: its text
-                text = "".join(traceback.format_exception(error))
-                data = pickle.dumps(("error", RuntimeError(text)))
+            data = pickle.dumps(_outcome(work))
             with os.fdopen(Branch._writer, "wb") as stream:
                 stream.write(data)
         finally:

@@ -80,27 +80,21 @@ def press_colours(base_css: str, press_css: str, branding: Mapping[str, str]) ->
     inks: dict[RGB, CMYK] = {}
     for name, *cmyk in _CMYK_PROPERTY.findall(press_css):
         if name in light and name not in branding:
-            inks[_rgb(light[name])] = (
-                float(cmyk[0]),
-                float(cmyk[1]),
-                float(cmyk[2]),
-                float(cmyk[3]),
-            )
+            hex_colour = light[name]
+            red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+            cyan, magenta, yellow, black = map(float, cmyk)
+            inks[_key((red, green, blue))] = (cyan, magenta, yellow, black)
     return inks
 
 
-def _rgb(hex_colour: str) -> RGB:
-    """``#rrggbb`` as PDF's operands, rounded as WeasyPrint writes them."""
-    return (
-        round(int(hex_colour[0:2], 16) / 255, 6),
-        round(int(hex_colour[2:4], 16) / 255, 6),
-        round(int(hex_colour[4:6], 16) / 255, 6),
-    )
+def _key(rgb: RGB) -> RGB:
+    """An RGB colour as WeasyPrint writes it in a PDF: each component to 6 decimals."""
+    return (round(rgb[0], 6), round(rgb[1], 6), round(rgb[2], 6))
 
 
 def cmyk_of(rgb: RGB, inks: Mapping[RGB, CMYK]) -> CMYK:
     """The press's colour for ``rgb``: its ink from ``inks``, or converted without a profile."""
-    key = (round(rgb[0], 6), round(rgb[1], 6), round(rgb[2], 6))
+    key = _key(rgb)
     if key in inks:
         return inks[key]
     black = 1 - max(rgb)
