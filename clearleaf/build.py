@@ -22,10 +22,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from clearleaf import catalogue, incremental, outputs, scheduler, verdict
 from clearleaf import document as document_module
-from clearleaf import incremental, outputs, scheduler, verdict
 from clearleaf.a11y import quality
+from clearleaf.colophon import Colophon
 from clearleaf.context import Context
 from clearleaf.document import Document
 from clearleaf.editions import Edition
@@ -96,6 +98,8 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     scope: Scope | None = None,
+    site: catalogue.Site | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> Report:
     """Check, then build every source in every edition of ``formats`` into ``out_dir``.
 
@@ -109,6 +113,10 @@ def build(
     The editions recorded for a source in ``scope`` that no longer exists are
     removed, and so are those a planned source no longer writes (its place
     below the output folder changed); by default the scope holds nothing.
+
+    Then the catalogue of the output folder (:mod:`clearleaf.catalogue`, with
+    the project's ``site`` settings) lists every document it holds; a build of
+    ``shard`` (K, N) writes its part of it instead.
     """
     context = context or Context()
     report = Report()
@@ -128,7 +136,7 @@ def build(
             for job in planned
         }
         stale = sum(entry is None for entry in entries.values())
-        pending: collections.deque[tuple[Job, Document, list[scheduler.Pending]]]
+        pending: collections.deque[tuple[Job, Document, _Started]]
         pending = collections.deque()
         staged: collections.deque[_Staged] = collections.deque()
         try:
@@ -161,6 +169,7 @@ def build(
                 while staged:
                     _put(staged.popleft(), report, manifest, env)
                 _prune(planned, scope or Scope(), out_dir, manifest, report)
+                _list(planned, out_dir, manifest, context, report, site or catalogue.Site(), shard)
         except BaseException:
             for item in staged:  # rendered, never put in place
                 item.discard()
@@ -173,9 +182,19 @@ def build(
     return report
 
 
+@dataclass(frozen=True)
+class _Started:
+    """A document's renders under way, and what its catalogue record needs."""
+
+    results: list[scheduler.Pending]
+    back: Colophon
+    context: Context
+    reading_age: int | None
+
+
 def _start(
     work: scheduler.Scheduler, job: Job, context: Context, report: Report, strict: bool
-) -> tuple[Document, list[scheduler.Pending]] | None:
+) -> tuple[Document, _Started] | None:
     """Read and check one source and set its editions rendering; None if it fails."""
     document = read(job.source, report, html=work.body)
     if document is None:
@@ -186,7 +205,10 @@ def _start(
         if not found.publishable(strict):
             started.cancel()
             return None
-        return document, work.finish(document, context, found.claimed, started)
+        results, back = work.finish(document, context, found.claimed, started)
+        figures = found.readability
+        age = figures.reading_age if figures is not None and figures.stable else None
+        return document, _Started(results, back, context, age)
     except PipelineError as error:  # the body's HTML could not be made
         report.reject(job.source, error)
         return None
@@ -235,6 +257,8 @@ class _Staged:
     job: Job
     dependencies: tuple[Path, ...]
     next_review: dt.date | None
+    #: What the catalogue lists of the document (:func:`clearleaf.catalogue.describe`).
+    listed: dict[str, Any] = field(default_factory=dict)
     files: list[_File] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -248,18 +272,28 @@ def _finish(
     work: scheduler.Scheduler,
     job: Job,
     document: Document,
-    results: list[scheduler.Pending],
+    rendering: _Started,
     formats: Sequence[Edition],
     out_dir: Path,
     report: Report,
     strict: bool,
 ) -> list[_Staged]:
     """Collect a document's renders and stage its files; nothing if it failed."""
-    made = _collect(work, job, results, report, strict)
+    made = _collect(work, job, rendering.results, report, strict)
     if made is None:
         return []
     started = time.perf_counter()
     staged = _Staged(job, tuple(document.dependencies), document.meta.next_review)
+    staged.listed = catalogue.describe(
+        document,
+        rendering.back,
+        rendering.context,
+        {
+            job.target(Path(), edition).as_posix(): (edition.name, made[edition.name].data)
+            for edition in formats
+        },
+        rendering.reading_age,
+    )
     try:
         for edition in formats:  # registry order, whatever order the work finished in
             item = made.pop(edition.name)
@@ -300,7 +334,27 @@ def _put(staged: _Staged, report: Report, manifest: incremental.Manifest, env: s
         {file.output.path: file.digest for file in staged.files},
         [d for d in report.diagnostics if d.location.path == source],
         staged.next_review,
+        staged.listed,
     )
+
+
+def _list(
+    planned: Sequence[Job],
+    out_dir: Path,
+    manifest: incremental.Manifest,
+    context: Context,
+    report: Report,
+    site: catalogue.Site,
+    shard: tuple[int, int] | None,
+) -> None:
+    """Bring the catalogue of ``out_dir`` up to date, or write a shard's part of it."""
+    if shard is not None:
+        mine = [incremental.key(job.source) for job in planned]
+        catalogue.write_part(out_dir, catalogue.listed(manifest, mine), shard)
+        return
+    catalogue.remove_parts(out_dir)
+    found = catalogue.update(out_dir, manifest, catalogue.listed(manifest), site, context)
+    report.diagnostics.extend(found)
 
 
 def _prune(
@@ -354,6 +408,30 @@ def _remove(path: Path, out_dir: Path) -> bool:
     return True
 
 
+def index(
+    out_dir: Path, site: catalogue.Site | None = None, context: Context | None = None
+) -> tuple[int, Report]:
+    """Write the catalogue of ``out_dir`` from the parts its shards wrote (or from its
+    manifest); how many documents it lists, and what writing it found."""
+    report = Report()
+    with outputs.held(out_dir, lambda: None):
+        documents = catalogue.join(out_dir)
+        manifest = incremental.Manifest(out_dir)
+        with outputs.signals_deferred():
+            report.diagnostics.extend(
+                catalogue.update(
+                    out_dir,
+                    manifest,
+                    documents,
+                    site or catalogue.Site(),
+                    context or Context(),
+                    force=True,
+                )
+            )
+            manifest.save()
+    return len(documents), report
+
+
 def clean(out_dir: Path, progress: Progress | None = None) -> Report:
     """Remove everything the pipeline wrote into ``out_dir`` and nothing else.
 
@@ -376,6 +454,9 @@ def clean(out_dir: Path, progress: Progress | None = None) -> Report:
                 for path in manifest.outputs(name):
                     if _remove(path, out_dir):
                         report.removed.append(Removed(path, CLEANED, Path(name)))
+            for name in manifest.catalogue:
+                if _remove(out_dir / name, out_dir):
+                    report.removed.append(Removed(out_dir / name, CLEANED))
             records = out_dir / incremental.RECORDS
             if records.is_dir() and not records.is_symlink():
                 shutil.rmtree(records)

@@ -167,7 +167,7 @@ class _Group(click.Group):
             out = str(project.root / project.out)
             ctx.default_map = {
                 command: {"out": out, **({"formats": project.formats} if project.formats else {})}
-                for command in ("build", "watch", "serve", "clean")
+                for command in ("build", "watch", "serve", "clean", "index")
             }
         return super().invoke(ctx)
 
@@ -249,6 +249,7 @@ def build(
     """
     from clearleaf import build as builder
     from clearleaf import plan
+    from clearleaf.catalogue import Site
 
     verbosity = _level(quiet, verbose)
     paths: list[Path] = []
@@ -270,6 +271,8 @@ def build(
             force=force,
             progress=live,
             scope=plan.scope(sources, root),
+            site=Site.of(_project()),
+            shard=shard,
         )
 
     report = _run(
@@ -697,6 +700,35 @@ def merge_reports(
             f"{summary['failed']} failed, exit code {summary['exit_code']}"
         )
     sys.exit(int(summary["exit_code"]))
+
+
+@cli.command("index", short_help="Write the catalogue of an output folder the shards built.")
+@_OUT_OPTION
+@_verbosity(quiet="Print only problems.", verbose="Also print the files written.")
+def index_command(out: Path, quiet: bool, verbose: bool) -> None:
+    """Write the catalogue of --out: its index page (index.html) and OPDS feed
+    (opds.json), listing every document it holds.
+
+    A build writes them itself; a build of one shard (--shard K/N) writes only
+    its part (.clearleaf/catalogue-K-of-N.json). Copy every shard's output
+    folder into one, then run this: it joins the parts into one index and one
+    feed, the same as a build of the whole catalogue would write. The parts
+    must be the whole set, and every file they list must be there; otherwise
+    each problem is named and nothing is written (exit code 2).
+    """
+    from clearleaf import build as builder
+    from clearleaf.catalogue import FEED, INDEX, Site
+
+    verbosity = _level(quiet, verbose)
+    count, report = _run_action(lambda: builder.index(out, Site.of(_project())))
+    for diagnostic in report.diagnostics:
+        click.echo(_shown(report, diagnostic), err=True)
+    if verbosity >= 0:
+        click.echo(
+            f"listed {count} document(s) in {display_path(out / INDEX)} and "
+            f"{display_path(out / FEED)}"
+        )
+    sys.exit(report.exit_code(False))
 
 
 @cli.command(short_help="Remove everything clearleaf wrote into the output folder.")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from clearleaf import conformance, editions, i18n
+from clearleaf import conformance, editions, i18n, metadata
 from clearleaf.document import Document
 from clearleaf.i18n import Phrase, Words
 
@@ -116,8 +116,11 @@ def of(
 
 def contacts(document: Document, words: Words | None = None) -> list[Contact]:
     """The front matter's contact details, phone first, labelled in ``words``."""
-    words = words or i18n.words(document.meta.lang)
-    contact = document.meta.contact
+    return contact_list(document.meta.contact, words or i18n.words(document.meta.lang))
+
+
+def contact_list(contact: metadata.Contact | None, words: Words) -> list[Contact]:
+    """``contact``'s phone, email and web address, in that order, labelled in ``words``."""
     if contact is None:
         return []
     found = []

@@ -29,6 +29,10 @@ every mistake is reported at once, at its line in the file.
     and colours (:data:`COLOURS`).
 ``[messages.<language>]``
     A message of the page's own words and the project's wording of it.
+``[catalogue]``
+    ``title`` and ``description`` of the catalogue's index page and OPDS feed
+    (:mod:`clearleaf.catalogue`); ``lang`` (the index page's language, default
+    ``[defaults] lang``, else English).
 """
 
 from __future__ import annotations
@@ -94,8 +98,22 @@ SCHEMA: dict[str, dict[str, str]] = {
         "lexicon": 'how the audio says words a voice reads wrongly: "written" = "said"',
         "read_aloud_epub": "true for the e-book itself to read aloud (media overlays)",
     },
+    "catalogue": {
+        "title": "the title of the index page and feed (default 'Publications', in its language)",
+        "description": "a sentence under the index page's title, also the feed's description",
+        "lang": "the index page's language, a BCP 47 tag (default: [defaults] lang, else en)",
+    },
 }
-_TABLES = ("project", "defaults", "folders", "checks", "branding", "messages", "speech")
+_TABLES = (
+    "project",
+    "defaults",
+    "folders",
+    "checks",
+    "branding",
+    "messages",
+    "speech",
+    "catalogue",
+)
 
 
 @dataclass(frozen=True)
@@ -173,6 +191,8 @@ class Project:
     engine: str = "espeak-ng"
     command: tuple[str, ...] = ()
     read_aloud_epub: bool = False
+    #: ``[catalogue]``: the index page's and feed's title, description and language.
+    catalogue: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def source_folder(self) -> Path:
@@ -381,6 +401,7 @@ def _validate(
     branding = _branding(_table(data, "branding", error), root, error)
     messages = _messages(_table(data, "messages", error), error)
     lexicon, engine, command, read_aloud_epub = _speech(_table(data, "speech", error), error)
+    catalogue = _catalogue(_table(data, "catalogue", error), path, lines, errors, error)
     return Project(
         root=root,
         path=path,
@@ -397,7 +418,33 @@ def _validate(
         engine=engine,
         command=command,
         read_aloud_epub=read_aloud_epub,
+        catalogue=catalogue,
     )
+
+
+def _catalogue(
+    table: Mapping[str, Any],
+    path: Path,
+    lines: _Lines,
+    errors: list[PipelineError],
+    error: Any,
+) -> dict[str, str]:
+    """``[catalogue]``: texts, and a language checked as the front matter's ``lang`` is."""
+    _unknown(table, "catalogue", SCHEMA["catalogue"], error)
+    found: dict[str, str] = {}
+    for key in ("title", "description"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            error("config.wrong-type", f"[catalogue] {key} must be text", "catalogue", key)
+            continue
+        found[key] = " ".join(value.split())
+    if "lang" in table:
+        lang = _checked_value("lang", table["lang"], path, lines.of("catalogue", "lang"), errors)
+        if isinstance(lang, str):
+            found["lang"] = lang
+    return found
 
 
 def _speech(

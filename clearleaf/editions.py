@@ -21,9 +21,10 @@ AST = "ast"
 class Edition:
     """One edition: its name, file suffix, what it is for and what it is made from.
 
-    ``label`` is what readers call the edition ("large print"); editions for
-    print production (the print-shop file, the booklet) have none and are not
-    offered to readers.
+    ``label`` is what readers call the edition ("large print"). An edition
+    that is another file of a reader edition (``same_as``: the print-shop file
+    and the booklet print the leaflet) is listed in the catalogue's index and
+    feed but not offered in the "other formats" statement.
     """
 
     name: str
@@ -50,6 +51,10 @@ class Edition:
     #: edition needs that is installed apart from Python's packages, and what to
     #: install when it is missing (:func:`clearleaf.plan.resolve_formats`).
     needs: str | None = None
+    #: Its media type (RFC 6838), for the catalogue's feed and index.
+    media_type: str = "application/octet-stream"
+    #: A short name of its file format, shown beside its link ("PDF").
+    file_format: str = ""
 
     @property
     def requires(self) -> tuple[str, ...]:
@@ -70,6 +75,8 @@ EDITIONS: dict[str, Edition] = {
             "Accessible web page (WCAG 2.2 AA), one self-contained file",
             "clearleaf.formats.html",
             "web page",
+            media_type="text/html",
+            file_format="HTML",
             # The printed leaflet's pages are marked in it (clearleaf/formats/pagination.py).
             made_from=(BODY, "pdf"),
             pages_only=True,
@@ -80,6 +87,8 @@ EDITIONS: dict[str, Edition] = {
             "A5 leaflet, tagged PDF/UA-1, RNIB Clear Print",
             "clearleaf.formats.pdf",
             "printed leaflet",
+            media_type="application/pdf",
+            file_format="PDF",
             paged=True,
         ),
         Edition(
@@ -88,6 +97,8 @@ EDITIONS: dict[str, Edition] = {
             "A4 large print, 18 pt body text, tagged PDF/UA-1",
             "clearleaf.formats.large_print",
             "large print",
+            media_type="application/pdf",
+            file_format="PDF",
             paged=True,
             # Its footer names the leaflet's page each of its pages begins in.
             made_from=(BODY, "pdf"),
@@ -98,6 +109,9 @@ EDITIONS: dict[str, Edition] = {
             "-print.pdf",
             "A5 for the print shop: PDF/X-4, 3 mm bleed, crop marks, tagged",
             "clearleaf.formats.print_shop",
+            "print-shop PDF",
+            media_type="application/pdf",
+            file_format="PDF",
             same_as="pdf",
             paged=True,
             # The leaflet's own pages, with bleed and marks: laid out once.
@@ -108,6 +122,9 @@ EDITIONS: dict[str, Edition] = {
             "-booklet.pdf",
             "A5 pages two-up on A4, saddle-stitch order, for office printers",
             "clearleaf.formats.booklet",
+            "printable booklet",
+            media_type="application/pdf",
+            file_format="PDF",
             same_as="pdf",
             paged=True,
             made_from=("pdf",),
@@ -118,6 +135,8 @@ EDITIONS: dict[str, Edition] = {
             "EPUB 3 e-book with EPUB Accessibility 1.1 metadata",
             "clearleaf.formats.epub",
             "e-book",
+            media_type="application/epub+zip",
+            file_format="EPUB",
             made_from=(BODY, "pdf"),
             pages_only=True,
         ),
@@ -127,6 +146,8 @@ EDITIONS: dict[str, Edition] = {
             "Plain text, UTF-8, 72 columns",
             "clearleaf.formats.txt",
             "plain text",
+            media_type="text/plain; charset=utf-8",
+            file_format="TXT",
             made_from=(AST, "pdf"),
             pages_only=True,
         ),
@@ -137,6 +158,8 @@ EDITIONS: dict[str, Edition] = {
             "embossers and braille displays",
             "clearleaf.formats.brf",
             "braille",
+            media_type="application/x-brf",
+            file_format="BRF",
             # Print page indicators where the printed leaflet's pages turn.
             made_from=(AST, "pdf"),
             pages_only=True,
@@ -148,6 +171,9 @@ EDITIONS: dict[str, Edition] = {
             "Braille as PEF 2008-1, the Portable Embosser Format: the BRF's cells with "
             "their page size and metadata",
             "clearleaf.formats.pef",
+            "braille for embossers",
+            media_type="application/x-pef+xml",
+            file_format="PEF",
             same_as="braille",
             made_from=("braille",),
             needs="clearleaf.louis",
@@ -158,6 +184,8 @@ EDITIONS: dict[str, Edition] = {
             "Audio read by a synthetic voice (espeak-ng), MP3 with a chapter per section",
             "clearleaf.formats.audio",
             "audio",
+            media_type="audio/mpeg",
+            file_format="MP3",
             # Read from the e-book's text, sentence by sentence.
             made_from=("epub",),
             needs="clearleaf.speech",
@@ -167,6 +195,9 @@ EDITIONS: dict[str, Edition] = {
             "-read-aloud.epub",
             "The e-book read aloud: EPUB 3 media overlays, each sentence highlighted as it is read",
             "clearleaf.formats.readaloud",
+            "read-aloud e-book",
+            media_type="application/epub+zip",
+            file_format="EPUB",
             same_as="epub",
             made_from=("epub",),
             needs="clearleaf.speech",
@@ -176,8 +207,8 @@ EDITIONS: dict[str, Edition] = {
 
 
 def readers_editions() -> list[Edition]:
-    """The editions offered to readers (those with a label), in registry order."""
-    return [edition for edition in EDITIONS.values() if edition.label]
+    """The editions offered to readers (none is another file of one), in registry order."""
+    return [edition for edition in EDITIONS.values() if edition.label and not edition.same_as]
 
 
 def alternatives(stem: str, current: str) -> list[tuple[str, str]]:

@@ -122,6 +122,9 @@ class Entry:
     #: The source's ``next_review`` (ISO date): the one thing its checks say
     #: that changes with the calendar rather than with its files.
     next_review: str = ""
+    #: What the catalogue lists of the source (:func:`clearleaf.catalogue.describe`),
+    #: its ``editions`` keyed like :attr:`outputs`.
+    catalogue: dict[str, Any] = field(default_factory=dict)
 
     def review_newly_due(self, today: dt.date) -> bool:
         """Whether the review date has passed since this build, which did not say so."""
@@ -155,15 +158,24 @@ class Manifest:
         self.path = out_dir / MANIFEST
         self.changed = False
         self.entries: dict[str, Entry] = {}
+        #: The catalogue's own files (index page, feed) -> SHA-256, relative to the
+        #: output folder: written by the pipeline, so that ``clean`` removes them.
+        self.catalogue: dict[str, str] = {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.catalogue = {
+                str(name): str(digest)
+                for name, digest in dict(raw.get("catalogue", {})).items()
+                if _inside(str(name))
+            }
             for name, value in raw.get("sources", {}).items():
                 entry = Entry(**value)
                 if raw.get("format") != FORMAT:
                     entry.outputs = self._migrated(entry.outputs)
                 self.entries[key(Path(name))] = entry
         except (OSError, ValueError, TypeError, AttributeError):
-            self.entries = {}  # no record, or an unreadable one: everything is out of date
+            # No record, or an unreadable one: everything is out of date.
+            self.entries, self.catalogue = {}, {}
 
     def _migrated(self, outputs: Mapping[str, str]) -> dict[str, str]:
         """Outputs as the first layout named them (relative to the working folder, which a
@@ -228,9 +240,11 @@ class Manifest:
         outputs: dict[Path, str],
         diagnostics: list[Diagnostic],
         next_review: dt.date | None = None,
+        catalogue: Mapping[str, Any] | None = None,
     ) -> None:
         """Remember a successful build of ``source``: ``outputs`` maps each file written
-        to the SHA-256 of its bytes (hex)."""
+        to the SHA-256 of its bytes (hex); ``catalogue``, what the catalogue lists of it,
+        with ``editions`` keyed by the files written (as ``outputs``)."""
         self.changed = True
         previous = self.entries.get(key(source))
         kept = previous.formats if previous and previous.environment == env else []
@@ -242,6 +256,16 @@ class Manifest:
             name = self._output_key(path)
             if name is not None:
                 written[name] = digest
+        listed: dict[str, Any] = {}
+        if catalogue is not None:
+            # The editions of other formats it still has, as their build listed them.
+            kept_editions = previous.catalogue.get("editions", {}) if previous else {}
+            editions = {
+                name: about
+                for name, about in {**kept_editions, **catalogue.get("editions", {})}.items()
+                if name in kept_outputs or name in written
+            }
+            listed = {**catalogue, "editions": dict(sorted(editions.items()))}
         self.entries[key(source)] = Entry(
             environment=env,
             formats=sorted(set(kept) | set(formats)),
@@ -249,6 +273,7 @@ class Manifest:
             outputs={**kept_outputs, **written},
             diagnostics=[d.as_dict() for d in diagnostics],
             next_review=next_review.isoformat() if next_review else "",
+            catalogue=listed,
         )
 
     def outputs(self, name: str) -> list[Path]:
@@ -263,8 +288,21 @@ class Manifest:
         return [self.out_dir / output for output in entry.outputs if _inside(output)]
 
     def recorded(self) -> set[Path]:
-        """Every file recorded as written, for any source."""
-        return {output for name in self.entries for output in self.outputs(name)}
+        """Every file recorded as written, for any source, and the catalogue's."""
+        return {output for name in self.entries for output in self.outputs(name)} | {
+            self.out_dir / name for name in self.catalogue
+        }
+
+    def listed(self, name: str, digest: str | None) -> None:
+        """Record the catalogue's file ``name`` (relative to the output folder) as written
+        with the SHA-256 ``digest``, or, with None, as removed."""
+        if self.catalogue.get(name) == digest:
+            return
+        self.changed = True
+        if digest is None:
+            self.catalogue.pop(name, None)
+        else:
+            self.catalogue[name] = digest
 
     def forget(self, name: str, output: Path | None = None) -> None:
         """Forget the source the manifest calls ``name``, or only its file ``output``."""
@@ -277,6 +315,7 @@ class Manifest:
             return
         output_key = self._output_key(output)
         entry.outputs.pop(output_key or "", None)
+        entry.catalogue.get("editions", {}).pop(output_key or "", None)
 
     def save(self) -> None:
         """Write the manifest atomically, if a build recorded anything new."""
@@ -284,6 +323,7 @@ class Manifest:
             return
         data = {
             "format": FORMAT,
+            "catalogue": dict(sorted(self.catalogue.items())),
             "sources": {name: vars(entry) for name, entry in sorted(self.entries.items())},
             # For people reading it: what the fingerprint of each entry covers.
             "tools": versions(),

@@ -31,7 +31,7 @@ class Field:
     """One front-matter key."""
 
     name: str
-    kind: str  # a key of _CONVERTERS: text, date, language, url, contact, list, age
+    kind: str  # a key of _CONVERTERS: text, date, language, url, contact, list, age, count, flag
     required: bool
     doc: str
 
@@ -103,6 +103,13 @@ FIELDS: tuple[Field, ...] = (
         False,
         "Lines a page of the braille edition holds, 10 to 40; default 25 (UKAAF).",
     ),
+    Field(
+        "draft",
+        "flag",
+        False,
+        "true for a document not yet published: it is built, but the catalogue's index page "
+        "and feed leave it out; default false.",
+    ),
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
@@ -145,6 +152,7 @@ class Metadata:
     reading_age_target: int = 11
     braille_cells: int = 40
     braille_lines: int = 25
+    draft: bool = False
     #: Stands in for front matter with mistakes, so that the body can still be
     #: checked in the same run: a required value that is missing or wrong is
     #: empty here (see :func:`validate_all`). Never published.
@@ -396,6 +404,17 @@ def _count(field: Field, value: Any, path: Path, line: int) -> int:
     return value
 
 
+def _flag(field: Field, value: Any, path: Path, line: int) -> bool:
+    if not isinstance(value, bool):
+        raise input_error(
+            path,
+            "meta.wrong-type",
+            f"'{field.name}' must be true or false, not '{value}'",
+            line,
+        )
+    return value
+
+
 def convert(name: str, value: Any, path: Path, line: int) -> Any:
     """``value`` of the front-matter key ``name`` as the schema reads it, or its error.
 
@@ -415,4 +434,5 @@ _CONVERTERS: dict[str, Callable[[Field, Any, Path, int], Any]] = {
     "list": _list,
     "age": _age,
     "count": _count,
+    "flag": _flag,
 }

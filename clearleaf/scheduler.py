@@ -321,8 +321,9 @@ class Scheduler:
 
     def finish(
         self, document: Document, context: Context, claimed: bool, started: Started
-    ) -> list[Pending]:
-        """Every task of a document the checks passed, those :meth:`start` began included."""
+    ) -> tuple[list[Pending], colophon.Colophon]:
+        """Every task of a document the checks passed, those :meth:`start` began included,
+        and the back matter they print."""
         if started.back is not None:
             assert started.back.claimed == claimed, "a claim made before the checks held"
         back = started.back or colophon.of(document, claimed, _messages(document, context))
@@ -333,7 +334,7 @@ class Scheduler:
             if self.pool is None or task not in self.offloaded:
                 self._announce(document, task)
                 results.append(_Done(render_task, document, context, back, task, self.wanted))
-        return results
+        return results, back
 
     def _offload(
         self, document: Document, context: Context, back: colophon.Colophon

@@ -25,7 +25,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from clearleaf import build as builder
-from clearleaf import config, plan
+from clearleaf import catalogue, config, plan
 from clearleaf.context import STYLES_DIR
 from clearleaf.editions import Edition
 from clearleaf.errors import Diagnostic, Location, PipelineError, Severity, display_path
@@ -338,8 +338,9 @@ class Session:
             jobs = tuple(self.plan())
             # As ``clearleaf build`` of the same paths: a deleted source's editions go.
             scope = plan.scope(self.sources, self.default)
+            site = catalogue.Site.of(config.for_folder(self.default))
             report = builder.build(
-                jobs, self.formats, self.out, progress=self.progress, scope=scope
+                jobs, self.formats, self.out, progress=self.progress, scope=scope, site=site
             )
         except PipelineError as error:
             return Rebuild(

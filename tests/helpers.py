@@ -77,6 +77,10 @@ def pdf_pages_text(path: Path) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+#: The files a build writes besides the editions: the catalogue's index page and feed.
+CATALOGUE_FILES = ("index.html", "opds.json")
+
+
 def replace_once(text: str, old: str, new: str) -> str:
     """``text`` with its first ``old`` replaced; fails loudly when ``old`` is absent."""
     assert old in text, f"cannot break the copy: {old!r} not found"

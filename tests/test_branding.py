@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
-from helpers import front_matter, xpath_elements
+from helpers import CATALOGUE_FILES, front_matter, xpath_elements
 from lxml import etree
 from PIL import Image
 
@@ -117,5 +117,5 @@ def test_an_unbranded_project_has_no_logo_and_its_own_colours(tmp_path: Path) ->
 
 def test_every_edition_is_built(branded: Path) -> None:
     assert sorted(p.name for p in branded.iterdir() if p.is_file()) == sorted(
-        f"feet{edition.suffix}" for edition in EDITIONS.values()
+        [f"feet{edition.suffix}" for edition in EDITIONS.values()] + list(CATALOGUE_FILES)
     )

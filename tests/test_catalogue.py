@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ROOT, SCREEN_EDITIONS
-from helpers import write_source
+from helpers import CATALOGUE_FILES, write_source
 
 from clearleaf import incremental, outputs
 from clearleaf import watch as watcher
@@ -48,11 +48,14 @@ def built(*arguments: str) -> Result:
 
 
 def files(folder: Path) -> list[str]:
-    """The files below ``folder`` but the pipeline's own records, relative, sorted."""
+    """The editions below ``folder`` (not the pipeline's records, nor the catalogue's index
+    and feed), relative, sorted."""
     return sorted(
         path.relative_to(folder).as_posix()
         for path in folder.rglob("*")
-        if path.is_file() and incremental.RECORDS.name not in path.parts
+        if path.is_file()
+        and incremental.RECORDS.name not in path.parts
+        and path.relative_to(folder).as_posix() not in CATALOGUE_FILES
     )
 
 
@@ -258,7 +261,7 @@ def test_clean_removes_what_clearleaf_wrote_and_nothing_else(project: Path) -> N
     result = cleaned("-v")
     assert "removed build/wales/north/gamma.html" in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1] == (
-        "cleaned build: removed 6 file(s) clearleaf wrote; 2 file(s) of your own are left"
+        "cleaned build: removed 8 file(s) clearleaf wrote; 2 file(s) of your own are left"
     )
     assert files(out) == ["clinic/photo.png", "notes.txt"]
     assert not (out / incremental.RECORDS).exists()
@@ -305,7 +308,7 @@ def test_clean_waits_for_a_build_writing_into_the_folder(project: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert log.read_text(encoding="utf-8").splitlines() == [
         "waiting for another build writing into build to finish",
-        "cleaned build: removed 3 file(s) clearleaf wrote",
+        "cleaned build: removed 5 file(s) clearleaf wrote",
     ]
     assert not out.exists()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CONSTRUCTS_SOURCE, LEAFLET_SOURCE, ROOT
-from helpers import front_matter
+from helpers import CATALOGUE_FILES, front_matter
 
 from clearleaf.a11y import CHECKS as ALL_CHECKS
 from clearleaf.a11y import run_checks
@@ -418,7 +418,9 @@ def test_build_still_builds_the_other_documents(runner: CliRunner, tmp_path: Pat
         cli, ["build", str(bad), str(good), "--format", "txt", "--out", str(out)]
     )
     assert result.exit_code == 1, result.output
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        ["good.txt", *CATALOGUE_FILES]
+    )
 
 
 def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> None:
@@ -426,7 +428,9 @@ def test_build_prints_warnings_but_builds(runner: CliRunner, tmp_path: Path) -> 
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", str(source), "--format", "txt", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["leaflet.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        ["leaflet.txt", *CATALOGUE_FILES]
+    )
     warnings = [line for line in result.stderr.splitlines() if DIAGNOSTIC_LINE.match(line)]
     assert len(warnings) == 1
     assert "warning a11y.italic-emphasis" in warnings[0]

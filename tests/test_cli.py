@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CONSTRUCTS_SOURCE
+from helpers import CATALOGUE_FILES
 
 from clearleaf import __version__
 from clearleaf.cli import cli
@@ -71,7 +72,9 @@ def test_build_one_format(runner: CliRunner, tmp_path: Path) -> None:
         cli, ["build", str(CONSTRUCTS_SOURCE), "--format", "txt", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["constructs.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        ["constructs.txt", *CATALOGUE_FILES]
+    )
     assert "built 1 of 1 document(s), 1 file(s)" in result.stdout
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import LEAFLET_SOURCE, ROOT, Writer
-from helpers import front_matter
+from helpers import CATALOGUE_FILES, front_matter
 
 from clearleaf import incremental, pandoc
 from clearleaf.cli import cli
@@ -425,7 +425,7 @@ def test_a_full_disk_is_named_leaves_nothing_half_written_and_is_repaired(
     expected = tmp_path / "expected"
     assert build_into(expected, LEAFLET_SOURCE, formats=editions)[0] == 0
     good = {p.name: p.read_bytes() for p in expected.glob("*.*") if p.is_file()}
-    assert len(good) == 3
+    assert len(good) == 3 + len(CATALOGUE_FILES)
     with mounted(tmp_path / "out", "size=200k") as out:
         code, said = build_into(out, LEAFLET_SOURCE, formats=editions)
         assert code == 2, said

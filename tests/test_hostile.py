@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ALL_SUFFIXES, FIXTURES, ROOT
-from helpers import REQUIRED_FRONT_MATTER
+from helpers import CATALOGUE_FILES, REQUIRED_FRONT_MATTER
 
 from clearleaf import fonts, limits, pandoc
 from clearleaf.cli import cli
@@ -98,10 +98,15 @@ def published_text(out: Path) -> str:
 
 
 def written(out: Path) -> list[Path]:
-    """The outputs in ``out`` (the up-to-date record in ``.clearleaf/`` aside)."""
+    """The editions in ``out`` (the up-to-date record in ``.clearleaf/`` and the catalogue's
+    index and feed aside)."""
     if not out.exists():
         return []
-    return [p for p in out.rglob("*") if p.is_file() and ".clearleaf" not in p.parts]
+    return [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and ".clearleaf" not in p.parts and p.name not in CATALOGUE_FILES
+    ]
 
 
 # -- the corpus -----------------------------------------------------------------

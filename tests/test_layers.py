@@ -70,6 +70,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "clearleaf.junit",
         "clearleaf.incremental",
         "clearleaf.scheduler",
+        "clearleaf.catalogue",
     ),
     # The build, rebuilding on change, and making a project or a source.
     ("clearleaf.build", "clearleaf.watch", "clearleaf.serve", "clearleaf.project"),

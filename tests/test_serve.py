@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 import pytest
 from click.testing import CliRunner
-from helpers import write_source
+from helpers import CATALOGUE_FILES, write_source
 from test_watch import SECONDS, STAMP, append, without_sources
 from validators import CHROMIUM_ARGS, Browser, ColorScheme, chromium
 
@@ -177,11 +177,9 @@ def test_the_preview_lists_documents_and_serves_the_leaflets_pages(project: Path
             assert int.from_bytes(png[16:20], "big") == int(width)
             assert int(height) > int(width)  # A5, upright
         # --format txt: the web page and the leaflet are built all the same.
-        assert sorted(p.name for p in (project / "build").iterdir() if p.is_file()) == [
-            "leaflet.html",
-            "leaflet.pdf",
-            "leaflet.txt",
-        ]
+        assert sorted(p.name for p in (project / "build").iterdir() if p.is_file()) == sorted(
+            ["leaflet.html", "leaflet.pdf", "leaflet.txt", *CATALOGUE_FILES]
+        )
         assert get(served.url + "preview/nothing-by-this-name")[0] == 404
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pydyf
 import pytest
-from helpers import write_source
+from helpers import CATALOGUE_FILES, write_source
 
 from clearleaf import document as document_module
 from clearleaf import pandoc, scheduler, workers
@@ -100,7 +100,9 @@ def test_a_document_failing_its_checks_writes_nothing_though_its_pages_were_star
         force=True,
     )
     assert report.failed == [bad]
-    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["good.pdf", "good.txt"]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        ["good.pdf", "good.txt", *CATALOGUE_FILES]
+    )
     assert any(d.code == "a11y.img-alt" for d in report.diagnostics)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from helpers import write_source
+from helpers import CATALOGUE_FILES, write_source
 
 from clearleaf.cli import cli
 
@@ -201,20 +201,17 @@ def test_format_takes_a_comma_list_and_repeats(project: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(cli, ["build", "-j", "1", "-f", "txt,html", "source/good.md"])
     assert listed.exit_code == 0, listed.output
-    assert sorted(p.name for p in (project / "build").iterdir() if p.is_file()) == [
-        "good.html",
-        "good.txt",
-    ]
+    assert sorted(p.name for p in (project / "build").iterdir() if p.is_file()) == sorted(
+        ["good.html", "good.txt", *CATALOGUE_FILES]
+    )
     mixed = runner.invoke(
         cli,
         ["build", "-j", "1", "--format", "txt, epub", "-f", "html", "-o", "two", "source/good.md"],
     )
     assert mixed.exit_code == 0, mixed.output
-    assert sorted(p.name for p in (project / "two").iterdir() if p.is_file()) == [
-        "good.epub",
-        "good.html",
-        "good.txt",
-    ]
+    assert sorted(p.name for p in (project / "two").iterdir() if p.is_file()) == sorted(
+        ["good.epub", "good.html", "good.txt", *CATALOGUE_FILES]
+    )
 
 
 def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:

@@ -14,6 +14,7 @@ import posixpath
 import re
 import string
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -128,6 +129,33 @@ def summary(document: Document, words: Words | None = None) -> str:
     return " ".join(sentences)
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """The e-book's accessibility metadata (EPUB Accessibility 1.1, section 2), which
+    catalogues repeat (:mod:`clearleaf.catalogue`)."""
+
+    features: tuple[str, ...]
+    summary: str
+    #: The conformance claim (``dcterms:conformsTo``) and who certifies it, when earned.
+    conforms_to: str | None = None
+    certified_by: str | None = None
+    access_modes: tuple[str, ...] = ("textual",)
+    #: Each entry one set of modes that is enough on its own, comma-separated.
+    sufficient: tuple[str, ...] = ("textual",)
+    hazards: tuple[str, ...] = ("none",)
+
+
+def discovery(document: Document, claimed: bool, paginated: bool, words: Words) -> Discovery:
+    """What the e-book of ``document`` says of its accessibility; ``claimed``: the verdict on
+    its conformance claim, ``paginated``: it carries the printed leaflet's pages."""
+    return Discovery(
+        features=tuple(features(document, paginated)),
+        summary=summary(document, words),
+        conforms_to=conformance.CLAIM if claimed else None,
+        certified_by=document.meta.certified_by if claimed else None,
+    )
+
+
 def render(inputs: Inputs) -> Rendered:
     """Render the document as an EPUB 3 file."""
     document, context, back = inputs.document, inputs.context, inputs.colophon
@@ -166,25 +194,24 @@ def render(inputs: Inputs) -> Rendered:
             None, "meta", "pagination", {"refines": "#pages", "property": "source-of"}
         )
     # EPUB Accessibility 1.1, section 2 (discovery metadata).
-    for prop, value in (
-        ("schema:accessMode", "textual"),
-        ("schema:accessModeSufficient", "textual"),
-        *(
-            ("schema:accessibilityFeature", feature)
-            for feature in features(document, inputs.pagination is not None)
-        ),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary(document, words)),
+    found = discovery(document, back.claimed, inputs.pagination is not None, words)
+    for prop, values in (
+        ("schema:accessMode", found.access_modes),
+        ("schema:accessModeSufficient", found.sufficient),
+        ("schema:accessibilityFeature", found.features),
+        ("schema:accessibilityHazard", found.hazards),
+        ("schema:accessibilitySummary", (found.summary,)),
     ):
-        book.add_metadata("OPF", prop, value, {"property": prop})
-    if back.claimed:
+        for value in values:
+            book.add_metadata("OPF", prop, value, {"property": prop})
+    if found.conforms_to is not None:
         # EPUB Accessibility 1.1, 2.1 and 2.2: the claim, refined by who certifies it.
         claim = {"property": "dcterms:conformsTo", "id": "claim"}
-        book.add_metadata("OPF", "conformsTo", conformance.CLAIM, claim)
+        book.add_metadata("OPF", "conformsTo", found.conforms_to, claim)
         book.add_metadata(
             "OPF",
             "certifiedBy",
-            document.meta.certified_by,
+            found.certified_by,
             {"property": "a11y:certifiedBy", "refines": "#claim"},
         )
 
