@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import CATALOGUE_FILES
 from test_make import copy_project
 
 from clearleaf.editions import EDITIONS
@@ -106,7 +107,9 @@ def test_init_then_build_in_a_project_of_its_own(installed: Path, tmp_path: Path
     assert built.returncode == 0, built.stdout + built.stderr
     assert "warning" not in built.stderr
     names = sorted(p.name for p in (project / "build").iterdir() if p.is_file())
-    assert names == sorted(f"washing-your-hands{e.suffix}" for e in EDITIONS.values())
+    assert names == sorted(
+        [f"washing-your-hands{e.suffix}" for e in EDITIONS.values()] + list(CATALOGUE_FILES)
+    )
     added = run([installed / "clearleaf", "new", "Looking After Your Feet"], project / "source")
     assert added.returncode == 0, added.stderr
     assert (project / "source" / "looking-after-your-feet.md").is_file()
