@@ -9,7 +9,7 @@ PYTHON ?= python3
 # packages to load, for a make that decides in milliseconds that nothing changed.
 EDITIONS := $(shell $(PYTHON) -S -c 'from clearleaf.editions import EDITIONS; print(*EDITIONS)')
 .DELETE_ON_ERROR:
-.PHONY: help all $(EDITIONS) check watch bench test test-fast lint weasyprint-ffi liblouis clean distclean
+.PHONY: help all $(EDITIONS) check watch bench test test-fast lint docx-reference weasyprint-ffi liblouis clean distclean
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -70,6 +70,9 @@ lint: $(TEST_SETUP) ## Check style and types (ruff, and mypy --strict over clear
 	$(PY) -m ruff check clearleaf tests bench
 	$(PY) -m ruff format --check clearleaf tests bench
 	$(PY) -m mypy
+
+docx-reference: $(SETUP) ## Remake the Word edition's styles (styles/reference.docx) after upgrading pandoc
+	$(PY) -c 'from clearleaf.formats import docx; docx.write_reference()'
 
 weasyprint-ffi: $(SETUP) ## Recompile WeasyPrint's C declarations (after upgrading it)
 	CLEARLEAF_WEASYPRINT_FFI=inline $(PY) -c 'from clearleaf.formats import weasyprint_ffi as f; f.generate()'

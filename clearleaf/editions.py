@@ -152,6 +152,16 @@ EDITIONS: dict[str, Edition] = {
             pages_only=True,
         ),
         Edition(
+            "docx",
+            ".docx",
+            "Word document: Clear Print styles, headings, text alternatives, the language set",
+            "clearleaf.formats.docx",
+            "Word document",
+            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            file_format="DOCX",
+            made_from=(AST,),
+        ),
+        Edition(
             "braille",
             ".brf",
             "Braille (BRF): Unified English Braille grade 2, 40 cells by 25 lines, for "

@@ -18,6 +18,7 @@ import importlib.util
 import json
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +96,16 @@ def command(source_format: str, target_format: str) -> list[str]:
 
 
 def _run(source: str, to: str, fmt: str, path: Path) -> tuple[str, list[Diagnostic]]:
+    output, found = _execute(source, to, fmt, path)
+    return output.decode("utf-8", errors="replace"), found
+
+
+def _execute(
+    source: str, to: str, fmt: str, path: Path, options: Sequence[str] = ()
+) -> tuple[bytes, list[Diagnostic]]:
     try:
         result = subprocess.run(
-            command(fmt, to),
+            [*command(fmt, to), *options],
             input=source.encode("utf-8"),
             capture_output=True,
             timeout=limits.PANDOC_SECONDS,
@@ -126,8 +134,7 @@ def _run(source: str, to: str, fmt: str, path: Path) -> tuple[str, list[Diagnost
             )
         first = errors.strip().splitlines()[0] if errors.strip() else f"exit {result.returncode}"
         raise _tool_error(path, f"pandoc failed: {first}")
-    output = result.stdout.decode("utf-8", errors="replace")
-    return output, [_warning(path, message) for message in _warnings(errors)]
+    return result.stdout, [_warning(path, message) for message in _warnings(errors)]
 
 
 def _warning(path: Path, message: str) -> Diagnostic:
@@ -223,6 +230,28 @@ def to_html(ast: dict[str, Any], path: Path) -> str:
     """Render an AST (a document body) as an HTML5 fragment."""
     output, _ = _run(json.dumps(ast), "html5", "json", path)
     return output
+
+
+def to_binary(
+    ast: dict[str, Any], to: str, options: Sequence[str], path: Path
+) -> tuple[bytes, list[Diagnostic]]:
+    """Render a whole document's AST in a binary format (``docx``) with pandoc's ``options``
+    (files they name are the only ones pandoc reads, sandboxed)."""
+    return _execute(json.dumps(ast), to, "json", path, [*options, "--output=-"])
+
+
+def default_reference_docx() -> bytes:
+    """The reference document pandoc's DOCX writer styles its output with by default."""
+    try:
+        result = subprocess.run(
+            [executable(), "--print-default-data-file", "reference.docx"],
+            capture_output=True,
+            timeout=limits.PANDOC_SECONDS,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise _tool_error(Path("pandoc"), f"pandoc could not be run: {exc}") from exc
+    return result.stdout
 
 
 def from_html(html: str, path: Path) -> list[dict[str, Any]]:

@@ -59,6 +59,7 @@ def test_formats_lists_every_format(runner: CliRunner) -> None:
         "booklet",
         "epub",
         "txt",
+        "docx",
         "braille",
         "pef",
         "audio",
@@ -140,7 +141,7 @@ def test_nonexistent_source(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_unknown_format_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(
-        cli, ["build", str(CONSTRUCTS_SOURCE), "--format", "docx", "--out", str(tmp_path)]
+        cli, ["build", str(CONSTRUCTS_SOURCE), "--format", "odt", "--out", str(tmp_path)]
     )
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []

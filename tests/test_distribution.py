@@ -34,6 +34,7 @@ from validators import Browser, Findings
 
 from clearleaf import catalogue, incremental
 from clearleaf.cli import cli
+from clearleaf.editions import EDITIONS
 
 SCHEMAS = Path(__file__).parent / "schemas" / "opds"
 FEED_SCHEMA = "https://drafts.opds.io/schema/feed.schema.json"
@@ -250,7 +251,7 @@ def unresolved(out: Path, links: list[str]) -> list[str]:
 def test_every_edition_is_linked_from_the_index_and_the_feed(project: Path) -> None:
     out = project / "build"
     on_disk = edition_files(out)
-    assert len(on_disk) == 4 * 11, sorted(on_disk)  # four documents, every edition
+    assert len(on_disk) == 4 * len(EDITIONS), sorted(on_disk)  # four documents, every edition
     for links in (feed_links(feed_of(out)), index_links(index_of(out))):
         assert sorted(links) == sorted(on_disk)
         assert unresolved(out, links) == []
@@ -283,6 +284,7 @@ def test_each_link_says_its_media_type(project: Path) -> None:
         "-booklet.pdf": "application/pdf",
         ".epub": "application/epub+zip",
         ".txt": "text/plain; charset=utf-8",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".brf": "application/x-brf",
         ".pef": "application/x-pef+xml",
         ".mp3": "audio/mpeg",

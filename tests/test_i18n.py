@@ -30,7 +30,7 @@ from babel.messages.pofile import read_po
 from braille_read import back_translate, text_lines
 from conftest import FIXTURES
 from fontTools.ttLib import TTFont
-from helpers import front_matter, pdf_pages_text, xpath_elements
+from helpers import front_matter, pdf_pages_text, xpath_elements, xpath_strings
 from lxml import etree
 
 from clearleaf import braille, colophon, i18n, page
@@ -165,6 +165,8 @@ def edition_texts(result: Built) -> Iterator[tuple[str, str]]:
             assert code is not None
             lines = text_lines(path.read_bytes())
             yield path.name, "\n".join(back_translate(lines, code.table, code.uncontracted))
+        elif edition.suffix == ".docx":
+            yield path.name, _docx_text(path)
         elif edition.suffix == ".pef":
             continue  # the BRF's cells, read above
         elif edition.suffix == ".mp3":
@@ -174,6 +176,18 @@ def edition_texts(result: Built) -> Iterator[tuple[str, str]]:
             yield path.name, str(ID3(path).getall("USLT")[0])
         else:
             yield path.name, path.read_text(encoding="utf-8")
+
+
+#: WordprocessingML's namespace, for the Word edition's text.
+WORD = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+def _docx_text(path: Path) -> str:
+    """The Word edition's text, a paragraph a line."""
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    paragraphs = xpath_elements(body, "//w:p", WORD)
+    return "\n".join("".join(xpath_strings(p, ".//w:t/text()", WORD)) for p in paragraphs)
 
 
 def english_page_words(lang: str) -> set[str]:

@@ -183,6 +183,7 @@ def test_formats_and_checks_quiet_print_names_only() -> None:
         "booklet",
         "epub",
         "txt",
+        "docx",
         "braille",
         "pef",
         "audio",
@@ -219,16 +220,16 @@ def test_a_misspelt_format_suggests_the_nearest(project: Path) -> None:
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Error: 'htm' is not a format; did you mean 'html'? "
-        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef, audio, "
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, docx, braille, pef, audio, "
         "read-aloud)"
     )
     assert "Traceback" not in result.output
     assert not (project / "build").exists()
     listed = CliRunner().invoke(cli, ["build", "-f", "txt,large-prnt", "source/good.md"])
     assert "'large-prnt' is not a format; did you mean 'large-print'?" in listed.output
-    unlike = CliRunner().invoke(cli, ["build", "-f", "docx", "source/good.md"])
+    unlike = CliRunner().invoke(cli, ["build", "-f", "odt", "source/good.md"])
     assert unlike.output.splitlines()[-1] == (
-        "Error: 'docx' is not a format "
-        "(formats: html, pdf, large-print, print, booklet, epub, txt, braille, pef, audio, "
+        "Error: 'odt' is not a format "
+        "(formats: html, pdf, large-print, print, booklet, epub, txt, docx, braille, pef, audio, "
         "read-aloud)"
     )
