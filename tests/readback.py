@@ -286,14 +286,12 @@ def docx_text(path: Path) -> str:
     """The text of a Word document as a reader gets it: a paragraph a line, its line breaks
     and tabs kept (a code block is one paragraph with breaks), then its footnotes."""
     with zipfile.ZipFile(path) as archive:
-        parts = [archive.read("word/document.xml")]
+        xml = [archive.read("word/document.xml")]
         if "word/footnotes.xml" in archive.namelist():
-            parts.append(archive.read("word/footnotes.xml"))
+            xml.append(archive.read("word/footnotes.xml"))
     lines = []
     paragraphs = (
-        paragraph
-        for part in parts
-        for paragraph in lxml.etree.fromstring(part).iter(f"{{{_WORD}}}p")
+        paragraph for part in xml for paragraph in lxml.etree.fromstring(part).iter(f"{{{_WORD}}}p")
     )
     for paragraph in paragraphs:
         parts = []
