@@ -158,10 +158,12 @@ def build(
                         pending.append((job, *started))
                     while len(pending) > ahead:
                         staged += _finish(
-                            work, *pending.popleft(), formats, out_dir, report, strict
+                            work, *pending.popleft(), formats, context, out_dir, report, strict
                         )
                 while pending:
-                    staged += _finish(work, *pending.popleft(), formats, out_dir, report, strict)
+                    staged += _finish(
+                        work, *pending.popleft(), formats, context, out_dir, report, strict
+                    )
             # Put the files in place only once every document has rendered, so that
             # an interrupted or crashed build (Ctrl-C, kill, a bug) leaves the output
             # folder as it was; and let no signal cut the putting itself short.
@@ -188,7 +190,6 @@ class _Started:
 
     results: list[scheduler.Pending]
     back: Colophon
-    context: Context
     reading_age: int | None
 
 
@@ -208,7 +209,7 @@ def _start(
         results, back = work.finish(document, context, found.claimed, started)
         figures = found.readability
         age = figures.reading_age if figures is not None and figures.stable else None
-        return document, _Started(results, back, context, age)
+        return document, _Started(results, back, age)
     except PipelineError as error:  # the body's HTML could not be made
         report.reject(job.source, error)
         return None
@@ -274,6 +275,7 @@ def _finish(
     document: Document,
     rendering: _Started,
     formats: Sequence[Edition],
+    context: Context,
     out_dir: Path,
     report: Report,
     strict: bool,
@@ -287,7 +289,7 @@ def _finish(
     staged.listed = catalogue.describe(
         document,
         rendering.back,
-        rendering.context,
+        context,
         {
             job.target(Path(), edition).as_posix(): (edition.name, made[edition.name].data)
             for edition in formats
@@ -415,8 +417,8 @@ def index(
     manifest); how many documents it lists, and what writing it found."""
     report = Report()
     with outputs.held(out_dir, lambda: None):
-        documents = catalogue.join(out_dir)
         manifest = incremental.Manifest(out_dir)
+        documents = catalogue.join(out_dir, manifest)
         with outputs.signals_deferred():
             report.diagnostics.extend(
                 catalogue.update(

@@ -246,10 +246,14 @@ def _sort_key(place: str) -> tuple[tuple[str, ...], str]:
 # -- the feed --------------------------------------------------------------------------------
 
 
+def _relative(path: str) -> str:
+    """A relative link to the file ``path`` of the output folder."""
+    return quote(path, safe="/")
+
+
 def _href(path: str, site: Site) -> str:
     """A link to the file ``path`` of the output folder: relative, or from the base URL."""
-    relative = quote(path, safe="/")
-    return site.url_base + relative if site.url_base else relative
+    return (site.url_base or "") + _relative(path)
 
 
 def feed(documents: Sequence[Listed], site: Site, words: Words) -> bytes:
@@ -364,7 +368,7 @@ def index(documents: Sequence[Listed], site: Site, words: Words, context: Contex
     )
     fill = {
         "lang": html.escape(words.lang),
-        "dir": ' dir="rtl"' if page.direction(words.lang) == "rtl" else "",
+        "dir": _direction(words.lang),
         "title": html.escape(title),
         "description": html.escape(site.description or title),
         "key_message": (
@@ -381,6 +385,11 @@ def index(documents: Sequence[Listed], site: Site, words: Words, context: Contex
     }
     markup = string.Template(context.style("catalogue.html")).substitute(fill)
     return markup.encode("utf-8")
+
+
+def _direction(lang: str, otherwise: str = "") -> str:
+    """The ``dir`` attribute of text in ``lang``: right to left, or ``otherwise``."""
+    return ' dir="rtl"' if page.direction(lang) == "rtl" else otherwise
 
 
 def _primary(lang: str) -> str:
@@ -412,7 +421,7 @@ def _language_heading(tag: str, level: int, folder: str, words: Words) -> str:
     locale = _locale(tag)
     own = locale.get_display_name(locale) if locale is not None else None
     if own and _primary(words.lang) != tag and own != _language_name(tag, words):
-        direction = ' dir="rtl"' if page.direction(tag) == "rtl" else ""
+        direction = _direction(tag)
         name += f' (<span lang="{html.escape(tag)}"{direction}>{html.escape(own)}</span>)'
     return f'<h{level} id="{_id("lang", folder + "-" + tag)}">{name}</h{level}>'
 
@@ -423,14 +432,12 @@ def _entry(document: Listed, level: int, site: Site, words: Words) -> str:
     lang = str(record["lang"])
     heading_id = _id("doc", document.place)
     # The document's own words are in its language; the page's around them.
-    own = f' lang="{html.escape(lang)}"' + (' dir="rtl"' if page.direction(lang) == "rtl" else "")
-    pages = f' lang="{html.escape(words.lang)}"' + (
-        ' dir="rtl"' if page.direction(words.lang) == "rtl" else ' dir="ltr"'
-    )
+    own = f' lang="{html.escape(lang)}"' + _direction(lang)
+    pages = f' lang="{html.escape(words.lang)}"' + _direction(words.lang, ' dir="ltr"')
     web = next((path for path, facts in document.editions if facts["edition"] == "html"), None)
     title = html.escape(str(record["title"]))
     if web is not None:
-        title = f'<a href="{html.escape(_href(web, Site()))}">{title}</a>'
+        title = f'<a href="{html.escape(_relative(web))}">{title}</a>'
     parts = [f'<h{level} id="{heading_id}"{own}>{title}</h{level}>']
     if record.get("subtitle"):
         parts.append(f'<p class="subtitle"{own}>{html.escape(str(record["subtitle"]))}</p>')
@@ -442,7 +449,7 @@ def _entry(document: Listed, level: int, site: Site, words: Words) -> str:
         if "duration" in facts:
             details.append(_duration(float(facts["duration"]), words))
         label = html.escape(words(str(edition.label)))
-        href = html.escape(_href(path, Site()))
+        href = html.escape(_relative(path))
         items.append(
             f'<li><a href="{href}" type="{html.escape(edition.media_type)}">{label}</a> '
             f"({html.escape(', '.join(details))})</li>"
@@ -507,22 +514,17 @@ def _duration(seconds: float, words: Words) -> str:
 
 def _other_formats(documents: Sequence[Listed], site: Site, words: Words) -> str:
     """How to ask for another format: the project's contact details, or those every
-    document shares; each document's own otherwise."""
+    document shares; nothing without either."""
     contact = site.contact
     if contact is None:
         shared = {json.dumps(d.record.get("contact"), sort_keys=True) for d in documents}
         if len(shared) == 1:
             only = documents[0].record.get("contact") if documents else None
             contact = metadata.Contact(**only) if only else None
-    ask = html.escape(words("To ask for a document in another format or language, contact us."))
     if contact is None:
         return ""
-    ltr = ' dir="ltr"' if page.direction(words.lang) == "rtl" else ""
-    items = "".join(
-        f'<li>{html.escape(c.label)}: <a href="{html.escape(c.address)}"{ltr}>'
-        f"{html.escape(c.text)}</a></li>"
-        for c in colophon.contact_list(contact, words)
-    )
+    ask = html.escape(words("To ask for a document in another format or language, contact us."))
+    items = page.contact_items(colophon.contact_list(contact, words), words)
     return (
         '<footer class="colophon">\n<section aria-labelledby="formats-heading">\n'
         f'<h2 id="formats-heading">{html.escape(words("Other formats"))}</h2>\n'
@@ -651,14 +653,15 @@ def remove_parts(out_dir: Path) -> None:
                 part.unlink(missing_ok=True)
 
 
-def join(out_dir: Path) -> list[Listed]:
+def join(out_dir: Path, manifest: Manifest) -> list[Listed]:
     """The documents of the shards' parts in ``out_dir`` (every shard's output folder copied
-    into it), or of its manifest when it holds no part; every mistake in one error."""
+    into it), or of its ``manifest`` when it holds no part; every mistake in one error.
+    Parts list no draft (:func:`write_part`)."""
     records = out_dir / RECORDS
     parts = sorted(records.glob("catalogue-*-of-*.json")) if records.is_dir() else []
     parts = [part for part in parts if _PART.match(part.name)]
     if not parts:
-        return listed(Manifest(out_dir))
+        return listed(manifest)
     errors: list[PipelineError] = []
     seen: dict[int, Path] = {}
     counts: set[int] = set()
@@ -729,5 +732,4 @@ def join(out_dir: Path) -> list[Listed]:
                 )
     if errors:
         raise combined(errors)
-    found_documents = [d for d in documents.values() if not d.record.get("draft")]
-    return sorted(found_documents, key=lambda item: _sort_key(item.place))
+    return sorted(documents.values(), key=lambda item: _sort_key(item.place))

@@ -14,13 +14,13 @@ import base64
 import dataclasses
 import html
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import segno
 
 from clearleaf import __version__, assets, ast, fragment, i18n
-from clearleaf.colophon import Colophon
+from clearleaf.colophon import Colophon, Contact
 from clearleaf.context import Context
 from clearleaf.document import Document
 from clearleaf.i18n import Phrase, Words
@@ -117,16 +117,21 @@ def phrase_html(phrase: Phrase, mark: str = "") -> str:
     )
 
 
+def contact_items(contacts: Sequence[Contact], words: Words) -> str:
+    """``contacts`` as list items, "Phone: <link>", labelled in ``words``' language."""
+    # The numbers and addresses are no language's words: they need no marking.
+    ltr = ' dir="ltr"' if direction(words.lang) == "rtl" else ""
+    return "".join(
+        f"<li>{html.escape(contact.label)}: {_link(contact.address, contact.text, ltr)}</li>"
+        for contact in contacts
+    )
+
+
 def contact_panel(back: Colophon) -> str:
     """The contact details, as a section of the back panel (empty when there are none)."""
     if not back.contacts:
         return ""
-    # The numbers and addresses are no language's words: they need no marking.
-    ltr = _address_dir(back)
-    items = "".join(
-        f"<li>{html.escape(contact.label)}: {_link(contact.address, contact.text, ltr)}</li>"
-        for contact in back.contacts
-    )
+    items = contact_items(back.contacts, back.words)
     return (
         '<section class="contact" aria-labelledby="contact-heading">\n'
         f'<h2 id="contact-heading">{html.escape(back.words("Contact us"))}</h2>\n'

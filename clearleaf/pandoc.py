@@ -71,14 +71,23 @@ def executable() -> str:
 @functools.cache
 def version() -> str:
     """The version the pandoc binary reports ("3.9"), for the up-to-date check."""
+    first = _ask("--version").decode("utf-8", errors="replace").partition("\n")[0]
+    return first.removeprefix("pandoc").strip() or "unknown"
+
+
+def _ask(*options: str, check: bool = False) -> bytes:
+    """What pandoc writes when run with ``options`` alone (no document); with ``check``, a
+    failure is an error too."""
     try:
         result = subprocess.run(
-            [executable(), "--version"], capture_output=True, timeout=limits.PANDOC_SECONDS
+            [executable(), *options],
+            capture_output=True,
+            timeout=limits.PANDOC_SECONDS,
+            check=check,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         raise _tool_error(Path("pandoc"), f"pandoc could not be run: {exc}") from exc
-    first = result.stdout.decode("utf-8", errors="replace").partition("\n")[0]
-    return first.removeprefix("pandoc").strip() or "unknown"
+    return result.stdout
 
 
 def command(source_format: str, target_format: str) -> list[str]:
@@ -242,16 +251,7 @@ def to_binary(
 
 def default_reference_docx() -> bytes:
     """The reference document pandoc's DOCX writer styles its output with by default."""
-    try:
-        result = subprocess.run(
-            [executable(), "--print-default-data-file", "reference.docx"],
-            capture_output=True,
-            timeout=limits.PANDOC_SECONDS,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise _tool_error(Path("pandoc"), f"pandoc could not be run: {exc}") from exc
-    return result.stdout
+    return _ask("--print-default-data-file", "reference.docx", check=True)
 
 
 def from_html(html: str, path: Path) -> list[dict[str, Any]]:

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import base64
 import copy
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -38,7 +36,7 @@ from clearleaf import assets, ast, i18n, page, pandoc
 from clearleaf.colophon import Colophon
 from clearleaf.context import STYLES_DIR, Context
 from clearleaf.document import Document
-from clearleaf.formats import Inputs, Rendered
+from clearleaf.formats import Inputs, Rendered, ocf
 
 #: The reference document of the Word edition's styles, in ``styles/``.
 REFERENCE = "reference.docx"
@@ -205,20 +203,11 @@ def _back_matter(back: Colophon) -> list[dict[str, Any]]:
 def _finished(data: bytes, document: Document, context: Context) -> bytes:
     """Pandoc's DOCX with the core properties, decorative images marked, and a fixed ZIP."""
     when = context.build_time(document.meta.published)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    # Pandoc writes [Content_Types].xml first, as Word does; the order is kept.
+    parts, _ = ocf.read(data)
     parts["docProps/core.xml"] = _core(document, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     parts["word/document.xml"] = _decorative(parts["word/document.xml"])
-    out = io.BytesIO()
-    stamp = when.timetuple()[:6] if when.year >= 1980 else (1980, 1, 1, 0, 0, 0)
-    with zipfile.ZipFile(out, "w") as archive:
-        # [Content_Types].xml first, as Word writes it; the rest in pandoc's order.
-        for name in sorted(parts, key=lambda name: name != "[Content_Types].xml"):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, parts[name])
-    return out.getvalue()
+    return ocf.write(parts, when.timetuple()[:6])
 
 
 def _core(document: Document, when: str) -> bytes:
@@ -282,18 +271,10 @@ HEADING_SIZES = {1: 36, 2: 32, 3: 28, 4: 26, 5: 24, 6: 24}
 def make_reference(default: bytes) -> bytes:
     """``styles/reference.docx``: pandoc's reference document (``default``) with Clear Print
     styles. Run by ``make docx-reference``."""
-    with zipfile.ZipFile(io.BytesIO(default)) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts, _ = ocf.read(default)
     parts["word/styles.xml"] = _clear_print_styles(parts["word/styles.xml"])
     parts["word/fontTable.xml"] = _font_table(parts["word/fontTable.xml"])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in sorted(parts, key=lambda name: name != "[Content_Types].xml"):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, parts[name])
-    return out.getvalue()
+    return ocf.write(parts, (1980, 1, 1, 0, 0, 0))
 
 
 def _w(tag: str) -> str:

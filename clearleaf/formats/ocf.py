@@ -1,4 +1,8 @@
-"""The EPUB container (OCF 3.3): reading its files, and writing them reproducibly."""
+"""The EPUB container (OCF 3.3): reading its files, and writing them reproducibly.
+
+The Word edition's package (OPC) is a ZIP of the same kind, without ``mimetype``,
+and is read and written here too.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +22,15 @@ def read(data: bytes) -> tuple[dict[str, bytes], tuple[int, int, int, int, int, 
 
 
 def write(files: Mapping[str, bytes], when: Sequence[int], stored: tuple[str, ...] = ()) -> bytes:
-    """The container of ``files``: ``mimetype`` first and stored (OCF 3.3, 4.3), the rest in
-    their order, deflated unless their name ends with one of ``stored`` (audio, which
+    """The container of ``files``: ``mimetype`` (if any) first and stored (OCF 3.3, 4.3),
+    the rest in their order, deflated unless their name ends with one of ``stored`` (audio, which
     does not compress), each entry dated ``when`` and readable by all, so that the same
     files give the same bytes."""
     stamp = max(tuple(when), _EPOCH)[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
-        for name in ["mimetype", *(name for name in files if name != "mimetype")]:
+        first = ["mimetype"] if "mimetype" in files else []
+        for name in [*first, *(name for name in files if name != "mimetype")]:
             info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
             info.external_attr = 0o644 << 16
             info.create_system = 3
