@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clearleaf import i18n, metadata, speech
+from clearleaf import i18n, metadata, speech, values
 from clearleaf.editions import EDITIONS
 from clearleaf.errors import PipelineError, Severity, combined, input_error
 
@@ -761,13 +761,9 @@ def _messages(table: Mapping[str, Any], error: Any) -> dict[str, dict[str, str]]
                 lang,
             )
             continue
-        if not metadata.BCP47.match(lang):
-            error(
-                "meta.bad-language",
-                f"[messages.{lang}]: '{lang}' is not a BCP 47 language tag such as cy or en-GB",
-                "messages",
-                lang,
-            )
+        language = values.language_problem(lang)
+        if language:
+            error("meta.bad-language", f"[messages.{lang}]: {language}", "messages", lang)
             continue
         for msgid, wording in messages.items():
             problem = i18n.problem(msgid, wording)

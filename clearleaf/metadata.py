@@ -15,13 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from clearleaf import values
 from clearleaf.errors import Location, PipelineError, combined, input_error
-
-# BCP 47 well-formedness (RFC 5646 section 2.1), simplified to the shapes a
-# publisher writes: language, optional script, region and variants.
-BCP47 = re.compile(
-    r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
-)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -279,7 +274,16 @@ def _text(field: Field, value: Any, path: Path, line: int) -> str:
         raise input_error(
             path, "meta.wrong-type", f"'{field.name}' must be text; {field.doc}", line
         )
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    if values.starts_with_composing(text):
+        raise input_error(
+            path,
+            "meta.stray-mark",
+            f"'{field.name}' starts with U+{ord(text[0]):04X}, a mark that joins the character "
+            "before it, and there is none: delete it, or move it next to its letter",
+            line,
+        )
+    return text
 
 
 def _date(field: Field, value: Any, path: Path, line: int) -> dt.date:
@@ -303,13 +307,9 @@ def _date(field: Field, value: Any, path: Path, line: int) -> dt.date:
 
 def _language(field: Field, value: Any, path: Path, line: int) -> str:
     text = str(value).strip()
-    if not BCP47.match(text):
-        raise input_error(
-            path,
-            "meta.bad-language",
-            f"'{field.name}' must be a BCP 47 language tag such as en-GB or cy, not '{text}'",
-            line,
-        )
+    problem = values.language_problem(text)
+    if problem:
+        raise input_error(path, "meta.bad-language", f"'{field.name}': {problem}", line)
     return text
 
 

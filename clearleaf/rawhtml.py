@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clearleaf import ast, pandoc
+from clearleaf import ast, pandoc, values
 from clearleaf.ast import Node, stringify, walk
 from clearleaf.errors import Diagnostic, note, warning
 from clearleaf.sourcemap import Source
@@ -718,6 +718,22 @@ class _Reader:
     def inline_element(self, node: Node, tag: Tag, inner: list[Node], closing: Node) -> list[Node]:
         """The AST for the inline element ``tag`` around ``inner``."""
         name = tag.name
+        if name == "time" and tag.attr("datetime") is None:
+            text = stringify(inner).strip()
+            if values.datetime_problem(text):
+                line, column = self._place(node)
+                self.result.diagnostics.append(
+                    note(
+                        self.path,
+                        "source.html-ignored",
+                        f"HTML <time> around {_short(text)!r} ignored, its words kept: without "
+                        'datetime="YYYY-MM-DD" it tells a reader\'s software nothing; add one '
+                        "to keep it",
+                        line,
+                        column,
+                    )
+                )
+                return inner
         if name in RAW_TAGS:
             return [_raw_tag(tag), *inner, ast.raw_inline("html", f"</{name}>")]
         kind = INLINE.get(name)
@@ -1034,9 +1050,9 @@ def _language_attr(tag: Tag) -> ast.Attr | None:
     lang = tag.attr("lang")
     if lang:
         pairs.append(["lang", lang.strip()])
-    direction = (tag.attr("dir") or "").strip().lower()
-    if direction in _DIRECTIONS:
-        pairs.append(["dir", direction])
+    direction = (tag.attr("dir") or "").strip()
+    if direction:  # any value: clearleaf.sanitize refuses one that is not a direction
+        pairs.append(["dir", direction.lower() if direction.lower() in _DIRECTIONS else direction])
     return ast.Attr("", [], pairs) if pairs else None
 
 

@@ -14,6 +14,16 @@ everything changed or refused:
   places in the document (:data:`LINK_SCHEMES`); a ``javascript:``,
   ``data:`` or ``file:`` link, or another scheme, becomes plain text
   (warning ``source.unsafe-link``);
+- the values the formats constrain are valid (:mod:`clearleaf.values`): a
+  ``lang`` that is not a registered language tag, a ``dir`` that is not a
+  direction, a ``<time datetime>`` that is not a date or time are errors
+  (``source.invalid-lang``, ``source.invalid-dir``,
+  ``source.invalid-datetime``) naming a value to write instead, since a
+  reader's software cannot guess what was meant;
+- text never starts with a mark that joins the character before it (a
+  combining accent, a vowel sign) where there is none: at the start of a
+  paragraph, a heading or an emphasis, or right after one
+  (``source.stray-mark``);
 - identifiers are unique and never one of the page's own
   (:data:`RESERVED_IDS`), and classes never one the page's styles use for
   its own parts (:data:`RESERVED_CLASSES`, such as ``toc``, hidden in print):
@@ -29,6 +39,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +48,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from clearleaf import ast, rawhtml
+from clearleaf import ast, rawhtml, values
 from clearleaf.ast import Node, stringify, walk
 from clearleaf.errors import Diagnostic, PipelineError, input_error, warning
 from clearleaf.fragment import NOTES_ID
@@ -144,6 +156,8 @@ def check(tree: dict[str, Any], path: Path, source: Source) -> tuple[dict[str, A
         if kind == "Link" and not checker.link(ast.target(node).url):
             unlinked.add(id(node))
     checker.identifiers(attributed)
+    for text in _run_starts(tree.get("blocks", [])):
+        checker.composing(text)
     if unlinked or checker.removed_raw:
         tree = {**tree, "blocks": _without(tree["blocks"], unlinked, checker.removed_raw)}
     return tree, checker.result
@@ -181,9 +195,24 @@ class _Lines:
         first = needle.strip().split("\n", 1)[0]
         return self.source.locate_text(first, masked=True, fold_case=True)
 
+    def anywhere(self, needle: str) -> tuple[int, int]:
+        """Where the first line of ``needle`` first appears, in read text or else in code."""
+        found = self.of(needle)
+        if not found[0]:
+            found = self.source.locate_text(needle.strip().split("\n", 1)[0])
+        return found
+
     def matching(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Where ``pattern`` matches, in order."""
         return [self.position(match.start()) for match in pattern.finditer(self.body)]
+
+    def attribute(self, key: str, value: str, nth: int = 0) -> tuple[int, int]:
+        """Where the ``nth`` ``key=value`` (quoted or not) is written, else the first ``key=``."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\s*=\s*[\"']?{re.escape(value)}")
+        found = self.matching(pattern)
+        if found:
+            return found[min(nth, len(found) - 1)]
+        return self.of(f"{key}=")
 
     def identifier(self, identifier: str) -> list[tuple[int, int]]:
         """Where ``identifier`` is written, ``{#identifier}`` or ``id="identifier"``."""
@@ -219,6 +248,8 @@ class _Checker:
         self.result = Result()
         #: Raw pieces that are not the raw HTML a source may keep (never expected).
         self.removed_raw: set[int] = set()
+        #: How many times each ``key=value`` was checked so far, to place the next.
+        self.values_seen: dict[tuple[str, str], int] = {}
 
     def error(self, code: str, message: str, where: tuple[int, int]) -> None:
         self.result.errors.append(input_error(self.path, code, message, *where))
@@ -235,6 +266,15 @@ class _Checker:
             and all(tag.name in rawhtml.RAW_TAGS for tag in parsed.tags)
             and not parsed.declarations
         ):
+            for tag in parsed.tags:
+                for key, value in tag.attrs:
+                    self.value(key, value or "", tag.name)
+                if tag.name == "bdo" and not tag.end and tag.attr("dir") is None:
+                    self.error(
+                        "source.invalid-dir",
+                        '<bdo> overrides the direction, so it needs dir="rtl" or dir="ltr"',
+                        self.lines.of(piece.text),
+                    )
             return
         self.removed_raw.add(id(node))
         self.warn(
@@ -260,6 +300,7 @@ class _Checker:
             key = str(pair[0])
             name = key.lower()
             if name in ATTRIBUTE_KEYS:
+                self.value(name, str(pair[1]))
                 kept.append(pair)
                 continue
             where = self.lines.of(f"{key}=")
@@ -287,6 +328,41 @@ class _Checker:
                     where,
                 )
         pairs[:] = kept
+
+    def value(self, key: str, value: str, element: str = "") -> None:
+        """Refuse a ``lang``, ``dir`` or ``datetime`` no edition's format can carry."""
+        key = key.lower()
+        text = value.strip()
+        if key == "lang":
+            problem = values.language_problem(text) if text else None  # "": unknown language
+        elif key == "dir" and element == "bdo" and text.lower() not in ("ltr", "rtl"):
+            problem = (
+                f'<bdo> overrides the direction, so it needs dir="rtl" or dir="ltr", not {text!r}'
+            )
+        elif key == "dir":
+            problem = values.direction_problem(text)
+        elif key == "datetime":
+            problem = values.datetime_problem(text)
+        else:
+            return
+        nth = self.values_seen.get((key, value), 0)
+        self.values_seen[key, value] = nth + 1
+        if problem:
+            self.error(f"source.invalid-{key}", problem, self.lines.attribute(key, value, nth))
+
+    def composing(self, text: str) -> None:
+        """Refuse a piece of text that starts with a mark that joins the character before it."""
+        if not values.starts_with_composing(text):
+            return
+        mark = text[0]
+        name = unicodedata.name(mark, "a combining mark")
+        self.error(
+            "source.stray-mark",
+            f"U+{ord(mark):04X} ({name}) starts {_short(text)!r} with nothing before it to "
+            "join, so readers see it on a dotted circle or not at all; delete it, or move it "
+            "next to the letter it belongs to",
+            self.lines.anywhere(text),
+        )
 
     def link(self, target: str) -> bool:
         """Whether a link to ``target`` may be published; if not, say why."""
@@ -345,6 +421,32 @@ def _without(value: Any, unlinked: set[int], raw: set[int]) -> Any:
     if isinstance(value, dict):
         return {key: _without(item, unlinked, raw) for key, item in value.items()}
     return value
+
+
+#: Inline elements that are text within the run around them.
+_IN_RUN = frozenset({"Str", "Space", "SoftBreak"})
+
+
+def _run_starts(value: Any) -> Iterator[str]:
+    """The text that starts a run, in HTML's sense (text between element boundaries): the first
+    words of an element, words right after another element, code, and titles."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _run_starts(item)
+        return
+    if not isinstance(value, list):
+        return
+    previous = ""
+    for item in value:
+        kind = item.get("t", "") if isinstance(item, dict) else ""
+        if kind == "Str" and previous not in _IN_RUN:
+            yield item["c"]
+        elif kind in ("Code", "CodeBlock"):
+            yield item["c"][1]
+        elif kind in ("Link", "Image"):
+            yield item["c"][2][1]  # the title
+        previous = kind
+        yield from _run_starts(item)
 
 
 def _class_pattern(name: str) -> re.Pattern[str]:

@@ -101,7 +101,7 @@ def test_every_problem_in_one_run(many: Path, tmp_path: Path, command: str) -> N
 def test_the_messages_name_what_is_in_the_source(many: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--quiet", str(many)])
     text = result.output
-    assert "'lang' must be a BCP 47 language tag such as en-GB or cy, not 'english'" in text
+    assert "'lang': 'english' is not a language tag; for English write en" in text
     assert "did you mean 'next_review'?" in text
     assert "meta.missing-key" not in text  # the misspelt key says what is missing
     assert "HTML <script> removed" in text

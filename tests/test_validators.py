@@ -446,6 +446,24 @@ def test_epubcheck_fails_without_dc_language(outputs: Outputs, tmp_path: Path) -
     ), _rule_ids(findings)
 
 
+def test_epubcheck_in_one_process_judges_each_file_apart(outputs: Outputs, tmp_path: Path) -> None:
+    """The batched EPUBCheck (one Java process) gives each file its own verdict: a navPoint id
+    that is not an XML ID, as a heading id with a colon would make, fails only its e-book."""
+    good = outputs.path(CONSTRUCTS_SOURCE, ".epub")
+    broken = _break_epub(
+        good,
+        tmp_path / "colon-id.epub",
+        "EPUB/toc.ncx",
+        (rb'navPoint id="[^"]*"', b'navPoint id="sec:one"'),
+    )
+    found = validators.epubcheck_many([good, broken, good])
+    assert not found[good].problems, found[good].explain("EPUBCheck")
+    assert any(
+        "RSC-005" in problem and "XML name without colons" in problem
+        for problem in found[broken].problems
+    ), _rule_ids(found[broken])
+
+
 def test_ace_fails_without_xhtml_lang(outputs: Outputs, tmp_path: Path) -> None:
     """Ace reports a content document whose root has neither lang nor xml:lang."""
     broken = _break_epub(

@@ -84,10 +84,12 @@ def to_xhtml(markup: str, lang: str) -> bytes:
 def _toc(headings: list[ast.Heading]) -> list[Any]:
     """ebooklib's nested TOC (sections and links) for headings of levels 2 and 3."""
     entries: list[Any] = []
-    for heading in headings:
+    for number, heading in enumerate(headings, 1):
         if not heading.identifier or heading.level > 3:
             continue
-        link = epub.Link(f"{CONTENT}#{heading.identifier}", heading.text, heading.identifier)
+        # The NCX's navPoint ids are XML IDs, which a heading's HTML id ("sec:one",
+        # "1st") need not be: they are numbered instead (the links keep the id).
+        link = epub.Link(f"{CONTENT}#{heading.identifier}", heading.text, f"nav-{number}")
         if heading.level == 3 and entries:
             parent = entries[-1]
             if isinstance(parent, epub.Link):
