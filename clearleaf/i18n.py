@@ -281,7 +281,7 @@ def _script(subtags: list[str]) -> str | None:
 def catalogue_language(tag: str) -> str | None:
     """The catalogue that has the words of ``tag``, by its language, if there is one.
 
-    ``cy-GB`` has Welsh's, ``pa-Guru-IN`` Punjabi's; a tag in another script
+    ``cy-GB`` has Welsh's, ``pa-IN`` Punjabi's; a tag in another script
     than its catalogue's (``pa-Arab``, ``pa-PK``: Shahmukhi, not Gurmukhi) has none.
     """
     subtags = _subtags(tag)

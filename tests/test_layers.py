@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Reading a source: limits, front matter, pandoc, raw HTML, outline, links, fonts.
     (
         "clearleaf.limits",
+        "clearleaf.values",
         "clearleaf.metadata",
         "clearleaf.config",
         "clearleaf.pandoc",
