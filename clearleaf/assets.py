@@ -3,12 +3,24 @@
 Every format gets the same answer from here, checked once when the source is
 loaded: an image that is missing, remote or outside the folder is an error
 with the line it is on, never a broken picture in one edition only.
+
+Each image is also opened and identified by its content (:func:`inspect`):
+one that cannot be decoded (empty, truncated, corrupt), whose content is
+another format than its name says, or an SVG that could act (a script, an
+event handler, a foreign object, an animation, a reference to another file
+or address) is refused at its line, since the web page and the e-book would
+carry it as it is.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from clearleaf import limits
 from clearleaf.errors import PipelineError, input_error
@@ -108,7 +120,166 @@ def _resolve(src: str, folder: Path, path: Path, where: tuple[int, int]) -> Path
             f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP; convert it to one of them",
             *where,
         )
+    problem = inspect(target)
+    if problem:
+        code, why = problem
+        raise input_error(path, code, f"image '{src}' {why}", *where)
     return target
+
+
+#: The first bytes of each raster format, by media type.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+_FORMAT_NAMES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/gif": "GIF",
+    "image/svg+xml": "SVG",
+    "image/webp": "WebP",
+}
+
+
+def identify(data: bytes) -> str | None:
+    """The media type of an image from its content, or None if it is none of
+    :data:`IMAGE_TYPES`."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in data.lower():
+        return "image/svg+xml"
+    return None
+
+
+def inspect(path: Path) -> tuple[str, str] | None:
+    """Why the image file ``path`` cannot be published, as (code, reason), or None."""
+    data = path.read_bytes()
+    named = media_type(path)
+    kind = identify(data)
+    if not data:
+        return "asset.broken", "is an empty file; save the picture again"
+    if kind is None:
+        return (
+            "asset.broken",
+            f"is not a {_FORMAT_NAMES[named]} picture, or any other image (its content is "
+            "damaged or of another kind); save the picture again as PNG, JPEG, GIF, SVG or WebP",
+        )
+    if kind != named:
+        return (
+            "asset.mislabelled",
+            f"holds a {_FORMAT_NAMES[kind]} picture, not {_FORMAT_NAMES[named]} as its name "
+            f"says; rename it to end in {IMAGE_TYPES[kind]}",
+        )
+    if kind == "image/svg+xml":
+        return _svg_problem(data)
+    return _raster_problem(data)
+
+
+def _raster_problem(data: bytes) -> tuple[str, str] | None:
+    """Whether the raster image ``data`` decodes whole (a truncated file does not)."""
+    from PIL import Image, ImageFile  # WeasyPrint's own image library
+
+    # WeasyPrint tells Pillow to draw truncated images as far as they go, for
+    # the whole process; here a truncated image must fail to load.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    return (
+                        "limit.image-size",
+                        f"is {image.width} by {image.height} pixels, more than "
+                        f"{limits.MAX_IMAGE_PIXELS // 1_000_000} million; save it smaller",
+                    )
+                image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning):
+        return "asset.broken", "cannot be decoded: it is damaged or cut short; save it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
+
+
+_SVG = "http://www.w3.org/2000/svg"
+#: What a reference inside an SVG may point at: itself, or a raster picture it carries.
+_INSIDE = ("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+_XLINK = "http://www.w3.org/1999/xlink"
+#: SVG elements that run, move or show another document.
+_ACTIVE_SVG = {
+    "script": "a script",
+    "foreignObject": "a foreign object (HTML inside the picture)",
+    "animate": "an animation",
+    "animateMotion": "an animation",
+    "animateTransform": "an animation",
+    "set": "an animation",
+    "iframe": "a frame",
+    "handler": "a script",
+    "listener": "a script",
+}
+
+
+def _svg_problem(data: bytes) -> tuple[str, str] | None:
+    """Why the SVG ``data`` cannot be published as it is, or None."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        return "asset.broken", f"is not well-formed SVG ({error}); save the picture again"
+    if root.tag != f"{{{_SVG}}}svg":
+        return "asset.broken", "is XML but not an SVG picture; save the picture again as SVG"
+    found: list[str] = []
+    if root.getroottree().docinfo.internalDTD is not None:
+        found.append("a DOCTYPE with its own declarations")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        namespace = etree.QName(element).namespace
+        if namespace not in (_SVG, None):
+            found.append(f"an element <{name}> from outside SVG")
+        elif name in _ACTIVE_SVG:
+            found.append(f"{_ACTIVE_SVG[name]} (<{name}>)")
+        for key, raw in element.attrib.items():
+            value = raw.decode() if isinstance(raw, bytes) else str(raw)
+            attribute = etree.QName(key).localname.lower()
+            if attribute.startswith("on"):
+                found.append(f"an event handler ({attribute})")
+            elif attribute == "href" and not value.strip().startswith(_INSIDE):
+                found.append(f"a reference to another file or address ({value.strip()[:60]})")
+            elif "url(" in value.replace(" ", "").lower() and not _local_urls(value):
+                found.append("a reference to another file or address in a style")
+        if (
+            name == "style"
+            and element.text
+            and ("@import" in element.text or not _local_urls(element.text))
+        ):
+            found.append("a style sheet that loads another file or address")
+    if not found:
+        return None
+    listed = ", ".join(dict.fromkeys(found))
+    return (
+        "asset.svg-active",
+        f"contains {listed}, which no edition may carry (the pipeline publishes no scripts and "
+        "nothing that moves, and reads no other file); export the picture again as plain SVG, "
+        "or delete those parts",
+    )
+
+
+def _local_urls(css: str) -> bool:
+    """Whether every ``url(...)`` in ``css`` points inside the picture (``#id``) or is data."""
+    for match in re.finditer(r"url\(\s*['\"]?([^'\")]*)", css, re.IGNORECASE):
+        if not match[1].strip().startswith(_INSIDE):
+            return False
+    return True
 
 
 def media_type(path: Path) -> str:

@@ -48,6 +48,9 @@ MAX_FRONT_MATTER_ITEMS = 1_000
 #: The largest image, in bytes. Every image is embedded in the web page, the
 #: e-book and each PDF; a print-quality photograph is well below this.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+#: Pixels in one raster image: a small file can decode to gigabytes (a
+#: "decompression bomb"); 60 million is a 10,000 by 6,000 photograph.
+MAX_IMAGE_PIXELS = 60_000_000
 
 #: Seconds pandoc may take for one run (reading a source, or writing its HTML).
 #: Some inputs make pandoc's Markdown parser run away: 14 nested brackets

@@ -1,0 +1,132 @@
+"""Images are untrusted input: each is opened and identified once, when the source is read.
+
+An image that cannot be decoded, whose content is another format than its
+name says, or an SVG that could act (a script, a handler, a foreign object,
+an animation, a reference to another file) is refused at its line, in every
+edition at once; a well-made picture is published as before.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from helpers import REQUIRED_FRONT_MATTER
+from PIL import Image
+
+from clearleaf import assets
+from clearleaf.document import load
+from clearleaf.errors import PipelineError
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+
+def png(width: int = 8, height: int = 8) -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 160)).save(stream, format="PNG")
+    return stream.getvalue()
+
+
+def jpeg() -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(stream, format="JPEG")
+    return stream.getvalue()
+
+
+def refusal(tmp_path: Path, name: str, data: bytes) -> str:
+    """The one error a source showing the image ``name`` (holding ``data``) gets."""
+    (tmp_path / name).write_bytes(data)
+    source = tmp_path / "doc.md"
+    source.write_text(REQUIRED_FRONT_MATTER + f"Text.\n\n![A picture]({name})\n", "utf-8")
+    with pytest.raises(PipelineError) as caught:
+        load(source)
+    found = [str(d) for d in caught.value.diagnostics]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{source}:12:1: error "), found[0]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.png", b"", "asset.broken: image 'empty.png' is an empty file"),
+        ("text.png", b"hello", "asset.broken: image 'text.png' is not a PNG picture"),
+        ("cut.png", png(64, 64)[:60], "asset.broken: image 'cut.png' cannot be decoded"),
+        ("cut.jpg", jpeg()[:200], "asset.broken: image 'cut.jpg' cannot be decoded"),
+        ("photo.png", jpeg(), "asset.mislabelled: image 'photo.png' holds a JPEG picture, not PNG"),
+        ("chart.jpg", png(), "rename it to end in .png"),
+        ("not.svg", b"<svg><rect/></svg", "asset.broken: image 'not.svg' is not well-formed SVG"),
+        ("html.svg", b"<svg>no namespace</svg>", "is XML but not an SVG picture"),
+        ("huge.png", png(8000, 8000), "limit.image-size: image 'huge.png' is 8000 by 8000 pixels"),
+    ],
+)
+def test_an_image_that_cannot_be_shown_is_refused_at_its_line(
+    tmp_path: Path, name: str, data: bytes, expected: str
+) -> None:
+    assert expected in refusal(tmp_path, name, data)
+
+
+@pytest.mark.parametrize(
+    ("svg", "expected"),
+    [
+        ("<script>alert(1)</script>", "a script (<script>)"),
+        ('<rect onclick="alert(1)" width="4" height="4"/>', "an event handler (onclick)"),
+        ("<foreignObject><p>HTML</p></foreignObject>", "a foreign object"),
+        ('<rect width="4" height="4"><animate attributeName="x" to="9"/></rect>', "an animation"),
+        ('<rect width="4" height="4"><set attributeName="fill" to="red"/></rect>', "an animation"),
+        ('<image href="secret.png"/>', "a reference to another file or address (secret.png)"),
+        ('<use xlink:href="https://example.org/a.svg#x"/>', "(https://example.org/a.svg#x)"),
+        ('<a href="javascript:alert(1)"><rect/></a>', "(javascript:alert(1))"),
+        ('<rect style="fill: url(file:///etc/x)"/>', "a reference to another file or address"),
+        ("<style>@import 'https://example.org/x.css';</style>", "a style sheet that loads"),
+        ('<html:b xmlns:html="http://www.w3.org/1999/xhtml">x</html:b>', "an element <b>"),
+    ],
+)
+def test_an_svg_that_could_act_is_refused(tmp_path: Path, svg: str, expected: str) -> None:
+    found = refusal(tmp_path, "picture.svg", f"{SVG_OPEN}{svg}</svg>".encode())
+    assert "error asset.svg-active: image 'picture.svg' contains " in found
+    assert expected in found
+    assert "export the picture again as plain SVG" in found
+
+
+def test_an_svg_declaring_entities_is_refused_unexpanded(tmp_path: Path) -> None:
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        + SVG_OPEN.encode()
+        + b"<text>&b;</text></svg>"
+    )
+    assert "a DOCTYPE with its own declarations" in refusal(tmp_path, "bomb.svg", data)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("photo.png", png()),
+        ("photo.jpeg", jpeg()),
+        (
+            "chart.svg",
+            (
+                f'<?xml version="1.0"?>\n{SVG_OPEN}<defs><linearGradient id="g"/></defs>'
+                '<rect width="4" height="4" style="fill: url(#g)"/><use href="#g"/>'
+                '<image href="data:image/png;base64,AAAA"/></svg>'
+            ).encode(),
+        ),
+    ],
+)
+def test_a_well_made_picture_is_published(tmp_path: Path, name: str, data: bytes) -> None:
+    (tmp_path / name).write_bytes(data)
+    assert assets.inspect(tmp_path / name) is None
+    source = tmp_path / "doc.md"
+    source.write_text(REQUIRED_FRONT_MATTER + f"![A picture]({name})\n", "utf-8")
+    assert load(source).images == {name: (tmp_path / name).resolve()}
+
+
+def test_images_are_identified_by_their_content() -> None:
+    assert assets.identify(png()) == "image/png"
+    assert assets.identify(jpeg()) == "image/jpeg"
+    assert assets.identify(b"GIF89a....") == "image/gif"
+    assert assets.identify(b"RIFF\0\0\0\0WEBPVP8 ") == "image/webp"
+    assert assets.identify(b"\xef\xbb\xbf<?xml version='1.0'?><svg/>") == "image/svg+xml"
+    assert assets.identify(b"<html><svg/></html>") is None
+    assert assets.identify(b"%PDF-1.7") is None
