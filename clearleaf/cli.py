@@ -275,6 +275,7 @@ def build(
             shard=shard,
         )
 
+    _probe_reports(report_paths)
     report = _run(
         run,
         show_traceback,
@@ -295,8 +296,8 @@ def build(
             )
     summary = _build_summary(report, paths)
     click.echo(summary, err=bool(report.failed))
-    _write_reports(report_paths, report_format, report, "build", paths, strict, shard)
-    sys.exit(report.exit_code(strict))
+    written = _write_reports(report_paths, report_format, report, "build", paths, strict, shard)
+    sys.exit(_exit_code(report, strict, written))
 
 
 def _build_summary(report: Report, paths: list[Path]) -> str:
@@ -395,6 +396,7 @@ def check(
         return builder.check(paths, strict=strict)
 
     verbosity = _level(quiet, verbose)
+    _probe_reports(report_paths)
     report = _run(run, show_traceback, "interrupted; nothing was written")
     shown: set[Diagnostic] = set()
     for path in paths:
@@ -412,8 +414,8 @@ def check(
             click.echo(f"{display_path(path)}: {took or 'not read'}")
     _echo_diagnostics(report, [d for d in report.diagnostics if d not in shown])
     click.echo(_check_summary(report, len(paths), strict))
-    _write_reports(report_paths, report_format, report, "check", paths, strict)
-    sys.exit(report.exit_code(strict))
+    written = _write_reports(report_paths, report_format, report, "check", paths, strict)
+    sys.exit(_exit_code(report, strict, written))
 
 
 def _echo_diagnostics(report: Report, diagnostics: list[Diagnostic]) -> None:
@@ -445,6 +447,22 @@ def _styled(diagnostic: Diagnostic) -> str:
     return text.replace(f": {head}: ", f": {styled}: ", 1)
 
 
+def _probe_reports(paths: tuple[Path, ...]) -> None:
+    """End the command, before any work, if a ``--report`` cannot be written: each such
+    report named on a line, exit code 2. A build that could not say how it went is no use
+    to the CI job that asked for the report."""
+    from clearleaf.outputs import probe
+
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            probe(path, "--report")
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        _fail(PipelineError(problems[0], category="usage", more=tuple(problems[1:])))
+
+
 def _write_reports(
     paths: tuple[Path, ...],
     chosen: str | None,
@@ -453,17 +471,36 @@ def _write_reports(
     sources: list[Path],
     strict: bool,
     shard: tuple[int, int] | None = None,
-) -> None:
+) -> bool:
     """Write each report asked for, in the format its name (or ``chosen``) says, atomically,
-    whatever the outcome."""
+    whatever the outcome; say why of each that cannot be written (a disk that filled up
+    since :func:`_probe_reports`), and return whether all were written."""
     if not paths:
-        return
+        return True
     from clearleaf import report as report_module
     from clearleaf.outputs import write_atomic
 
     data = report_module.to_dict(report, command, sources, strict, shard)
+    written = True
     for path in paths:
-        write_atomic(path, report_module.serialise(data, report_module.format_of(path, chosen)))
+        try:
+            write_atomic(
+                path,
+                report_module.serialise(data, report_module.format_of(path, chosen)),
+                "--report",
+            )
+        except PipelineError as error:
+            for diagnostic in error.diagnostics:
+                click.echo(_styled(diagnostic), err=True)
+            written = False
+    return written
+
+
+def _exit_code(report: Report, strict: bool, reports_written: bool) -> int:
+    """The report's exit code, but at least 2 (an input error) when a ``--report`` asked for
+    could not be written: the CI job reading it must not pass."""
+    code = report.exit_code(strict)
+    return code if reports_written else max(code, EXIT_INPUT)
 
 
 def _check_summary(report: Report, documents: int, strict: bool) -> str:
@@ -667,8 +704,10 @@ def merge_reports(
     The reports must be the whole set: one command, and every shard from 1 to
     N exactly once; otherwise each problem is named and nothing is written
     (exit code 2), so that a CI runner that died before writing its report
-    fails the pipeline. Exits with the worst exit code the shards had, so
-    that a CI job can fail on it.
+    fails the pipeline. So is every file that is not a report as --report
+    writes it (cut short, edited, another tool's), each on its line. Exits
+    with the worst exit code the shards recorded (3, then 2, then 1), so that
+    a CI job can fail on it.
     """
     from clearleaf import report as report_module
     from clearleaf.outputs import write_atomic
@@ -676,7 +715,7 @@ def merge_reports(
     verbosity = _level(quiet, verbose)
 
     def merge() -> dict[str, object]:
-        loaded = [(path, report_module.read(path)) for path in reports]
+        loaded = report_module.read_all(reports)
         if verbosity > 0:
             for path, data in loaded:
                 index, count = report_module.shard_of(data)
@@ -687,7 +726,9 @@ def merge_reports(
                 )
         merged = report_module.merge(loaded)
         write_atomic(
-            output, report_module.serialise(merged, report_module.format_of(output, report_format))
+            output,
+            report_module.serialise(merged, report_module.format_of(output, report_format)),
+            "--output",
         )
         return merged
 

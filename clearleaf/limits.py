@@ -45,6 +45,12 @@ MAX_NESTING = 20
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_FRONT_MATTER_ITEMS = 1_000
 
+#: How deeply arrays and objects may nest in a report ``merge-reports`` reads.
+#: One that clearleaf writes is 6 levels deep at most (a hard sentence of a
+#: document's readability); far deeper would exhaust Python's recursion limit
+#: when the merged report is written.
+MAX_REPORT_NESTING = 16
+
 #: The largest image, in bytes. Every image is embedded in the web page, the
 #: e-book and each PDF; a print-quality photograph is well below this.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024

@@ -9,7 +9,8 @@ One build (or ``clearleaf clean``) at a time writes into an output folder
 (:func:`held`): a second build into it waits for the first, so that neither
 removes the other's temporary files nor interleaves its outputs. A folder
 that cannot be written (read-only, full, not a folder at all) is a clear
-error naming it.
+error naming it. So is a file the command line names (``--report``), checked
+before the work whose result it is (:func:`probe`).
 """
 
 from __future__ import annotations
@@ -63,15 +64,81 @@ def output_error(path: Path, error: OSError) -> PipelineError:
     )
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def file_error(path: Path, option: str, error: OSError) -> PipelineError:
+    """The usage error for a file the command line names with ``option`` (``--report``) that
+    cannot be written at ``path``: it names the option, the file and why."""
+    known = _REASONS.get(error.errno or 0)
+    reason = known[0] if known else error.strerror or str(error)
+    # mkdir says "File exists" or "Not a directory" when a file stands where a
+    # folder must be: name that file instead.
+    for folder in path.parents:
+        if folder.is_symlink() and not folder.exists():
+            reason = (
+                f"{display_path(folder)} is a symbolic link to {os.readlink(folder)}, "
+                "which does not exist"
+            )
+            break
+        if folder.exists():
+            if not folder.is_dir():
+                reason = f"{display_path(folder)} is a file, not a folder"
+            break
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return PipelineError(
+        Diagnostic(
+            Location(Path(option)),
+            Severity.ERROR,
+            "usage.unwritable",
+            f"cannot write {display_path(path)}: {reason}; "
+            + (
+                "free some space, or choose a folder on another disk"
+                if full
+                else "choose a folder you can write"
+            ),
+        ),
+        category="usage",
+    )
+
+
+def probe(target: Path, option: str) -> None:
+    """Make sure that a file can be written at ``target``, which the command line names with
+    ``option``, before the work whose result it is: raise :func:`file_error` if not.
+
+    A file is written in its folder, or in the nearest one that exists (where
+    the missing ones will be made), and removed at once: nothing is left, not
+    even a folder, should the command stop before it writes ``target``.
+    """
+    folder = target.parent
+    while not (folder.exists() or folder.is_symlink()) and folder != folder.parent:
+        folder = folder.parent
+    try:
+        _probe(folder)  # a file or a dangling link in the way fails here too
+    except OSError as error:
+        raise file_error(target, option, error) from None
+
+
+def _probe(folder: Path) -> None:
+    """Write a file in ``folder`` and remove it; raise the OSError that says why it cannot be."""
+    handle, probe_file = tempfile.mkstemp(
+        prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-probe.", dir=folder
+    )
+    os.close(handle)
+    os.unlink(probe_file)
+
+
+def write_atomic(target: Path, data: bytes, option: str | None = None) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the whole new one.
 
-    Raises :func:`output_error` when it cannot be written.
+    Raises :func:`output_error` when it cannot be written, or :func:`file_error`
+    for a file the command line names with ``option`` (``--report``).
     """
-    put(stage(target, data), target)
+    put(stage(target, data, option), target, option)
 
 
-def stage(target: Path, data: bytes) -> Path:
+def _error(target: Path, error: OSError, option: str | None) -> PipelineError:
+    return output_error(target, error) if option is None else file_error(target, option, error)
+
+
+def stage(target: Path, data: bytes, option: str | None = None) -> Path:
     """Write ``data`` to a temporary file beside ``target`` and return it, for :func:`put`.
 
     A build stages each document's files as soon as they are rendered, so
@@ -85,27 +152,27 @@ def stage(target: Path, data: bytes) -> Path:
             prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-{target.name}.", dir=target.parent
         )
     except OSError as error:
-        raise output_error(target, error) from None
+        raise _error(target, error, option) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise output_error(target, error) from None
+        raise _error(target, error, option) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return Path(temporary)
 
 
-def put(temporary: Path, target: Path) -> None:
+def put(temporary: Path, target: Path, option: str | None = None) -> None:
     """Put a staged file in place of ``target`` (one rename: the old file or the new one)."""
     try:
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise output_error(target, error) from None
+        raise _error(target, error, option) from None
 
 
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:
@@ -189,11 +256,7 @@ def _prepare(out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         # Written before anything is rendered, so that an unwritable folder
         # costs no rendering; removed at once.
-        handle, probe = tempfile.mkstemp(
-            prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-probe.", dir=out_dir
-        )
-        os.close(handle)
-        os.unlink(probe)
+        _probe(out_dir)
     except OSError as error:
         raise output_error(out_dir, error) from None
 

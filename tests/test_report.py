@@ -102,3 +102,45 @@ def test_strict_report_exit_code(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_report_that_cannot_be_written_stops_the_command_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("some-file.txt").write_text("not a folder\n", encoding="utf-8")
+    arguments = ["-f", "txt", "--out", "out"] if command == "build" else []
+    result = CliRunner().invoke(
+        cli,
+        [
+            command,
+            str(LEAFLET_SOURCE),
+            *arguments,
+            "--report",
+            "fine/report.json",
+            "--report",
+            "some-file.txt/report.json",
+            "--report",
+            "some-file.txt/deeper/report.sarif",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.splitlines() == [
+        "--report: error usage.unwritable: cannot write some-file.txt/report.json: "
+        "some-file.txt is a file, not a folder; choose a folder you can write",
+        "--report: error usage.unwritable: cannot write some-file.txt/deeper/report.sarif: "
+        "some-file.txt is a file, not a folder; choose a folder you can write",
+    ]
+    assert result.stdout == ""
+    # Refused before any work: nothing built, no report written, no folder made for one.
+    assert not Path("out").exists()
+    assert sorted(path.name for path in Path().iterdir()) == ["some-file.txt"]
+
+
+def test_a_reports_folder_is_made(tmp_path: Path) -> None:
+    report = tmp_path / "new" / "folder" / "check.json"
+    result = CliRunner().invoke(cli, ["check", "-q", str(LEAFLET_SOURCE), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text(encoding="utf-8"))["command"] == "check"

@@ -5,6 +5,7 @@ against the schemas their consumers publish (``tests/schemas/``), and
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -320,8 +321,9 @@ def test_a_corrupt_report_is_named(shards: Path, monkeypatch: pytest.MonkeyPatch
     assert "Traceback" not in result.output
     other = merged(shards, monkeypatch, "other.json")
     assert other.stderr.splitlines() == [
-        "other.json: error report.corrupt: it is not a JSON report of clearleaf: its 'tool' is "
-        "not clearleaf; give the files --report wrote"
+        "other.json: error report.corrupt: it is not a clearleaf JSON report: 'tool' is "
+        "'eslint', where a report has 'clearleaf'; give the files that 'clearleaf build "
+        "--report FILE.json' (or 'check') wrote"
     ]
     sarif_given = merged(shards, monkeypatch, "build.sarif")
     assert "build.sarif: error report.corrupt:" in sarif_given.stderr
@@ -340,3 +342,199 @@ def test_merged_shards_write_sarif_and_junit(shards: Path, monkeypatch: pytest.M
         case.get("classname") for case in etree.parse(str(shards / "all.xml")).iter("testcase")
     ]
     assert len(classes) == 4
+
+
+# -- merge-reports refuses what is not a report ------------------------------------------------
+
+
+def report_with(shards: Path, change: Any) -> bytes:
+    """The report of shard 1/3 with ``change`` made to its data, as JSON."""
+    data = json.loads((shards / "s1.json").read_text(encoding="utf-8"))
+    data["documents"][0]["diagnostics"] = [
+        {
+            "path": "x.md",
+            "line": 1,
+            "column": 2,
+            "severity": "warning",
+            "code": "a.b",
+            "message": "m",
+        }
+    ]
+    change(data)
+    # JSON has no Infinity, but a number too large for a float is read as one.
+    return json.dumps(data).replace("Infinity", "1e400").encode("utf-8")
+
+
+def deeply(levels: int) -> object:
+    nested: object = 0
+    for _ in range(levels):
+        nested = [nested]
+    return nested
+
+
+def summary(key: str, value: object) -> Any:
+    return lambda data: data["summary"].__setitem__(key, value)
+
+
+#: Files that are not reports, and what the one line each gets must say. Values are the
+#: bytes of the file, or a change to a real shard's report; None makes a folder.
+NOT_REPORTS: dict[str, tuple[Any, str]] = {
+    "empty.json": (b"", "it is empty (a CI job that stopped while writing it?)"),
+    "latin1.json": ('{"tool": "cl\xe9arleaf"}'.encode("latin-1"), "it is not UTF-8 text"),
+    "junit.json": (b'<?xml version="1.0"?>\n<testsuites/>\n', "it is XML (a JUnit report?)"),
+    "array.json": (b"[]", "it holds an array, not an object"),
+    "deep.json": (b"[" * 100_000, "it nests arrays or objects deeper than"),
+    "long-number.json": (b'{"schema": ' + b"9" * 5000 + b"}", "a number of 5000 digits"),
+    "nan.json": (b'{"tool": "clearleaf", "summary": {"errors": NaN}}', "it holds NaN"),
+    "sarif.json": (b'{"$schema": "x", "version": "2.1.0", "runs": []}', "it is a SARIF log"),
+    "eslint.json": (b'{"tool": "eslint"}', "'tool' is 'eslint', where a report has 'clearleaf'"),
+    "exit-256.json": (
+        summary("exit_code", 256),
+        "'summary.exit_code' is 256, where a report has 0, 1, 2 or 3",
+    ),
+    "exit-minus.json": (summary("exit_code", -1), "'summary.exit_code' is -1"),
+    "exit-text.json": (summary("exit_code", "2"), "'summary.exit_code' is '2'"),
+    "exit-true.json": (summary("exit_code", True), "'summary.exit_code' is true"),
+    "exit-none.json": (
+        lambda data: data["summary"].pop("exit_code"),
+        "'summary' has no 'exit_code'",
+    ),
+    "errors-text.json": (
+        summary("errors", "x"),
+        "'summary.errors' is 'x', where a report has a whole number",
+    ),
+    "errors-huge.json": (
+        summary("errors", 1e400),
+        "'summary.errors' is a number too large to hold",
+    ),
+    "no-version.json": (lambda data: data.pop("version"), "it has no 'version'"),
+    "newer.json": (
+        lambda data: data.__setitem__("schema", 2),
+        "it was written by a newer clearleaf (report schema 2)",
+    ),
+    "removed.json": (
+        lambda data: data.__setitem__("removed", 5),
+        "'removed' is 5, where a report has an array",
+    ),
+    "documents.json": (
+        lambda data: data.__setitem__("documents", {}),
+        "'documents' is an object, where a report has an array",
+    ),
+    "line.json": (
+        lambda data: data["documents"][0]["diagnostics"][0].__setitem__("line", "x"),
+        "'documents[0].diagnostics[0].line' is 'x', where a report has a whole number",
+    ),
+    "severity.json": (
+        lambda data: data["documents"][0]["diagnostics"][0].__setitem__("severity", "fatal"),
+        "'documents[0].diagnostics[0].severity' is 'fatal', where a report has 'error', "
+        "'warning' or 'note'",
+    ),
+    "seconds.json": (
+        lambda data: data["documents"][0].__setitem__("seconds", {"read": "soon"}),
+        "'documents[0].seconds.read' is 'soon', where a report has a number",
+    ),
+    "deep-inside.json": (
+        lambda data: data["documents"][0].__setitem__("readability", {"x": deeply(50)}),
+        "it nests arrays or objects deeper than",
+    ),
+    "surrogate.json": (
+        lambda data: data["documents"][0].__setitem__("source", "\ud800.md"),
+        "it holds a lone surrogate ('\\ud800')",
+    ),
+    "shard.json": (
+        lambda data: data.__setitem__("shard", {"index": 4, "count": 3}),
+        "'shard' is 4/3, where a report has K/N, K from 1 to N",
+    ),
+    "a-folder": (None, "it is a folder, not a report"),
+}
+
+
+def write_not_reports(shards: Path, names: list[str]) -> None:
+    for name in names:
+        content = NOT_REPORTS[name][0]
+        if content is None:
+            (shards / name).mkdir(exist_ok=True)
+        else:
+            data = content if isinstance(content, bytes) else report_with(shards, content)
+            (shards / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("name", list(NOT_REPORTS))
+def test_what_is_not_a_report_is_refused_in_one_line(
+    shards: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    write_not_reports(shards, [name])
+    result = merged(shards, monkeypatch, name)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert re.match(rf"{re.escape(name)}(:\d+:\d+)?: error report\.corrupt: ", line), line
+    assert NOT_REPORTS[name][1] in line
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert not (shards / "all.json").exists()
+
+
+def test_every_report_that_is_not_one_is_named_in_one_run(
+    shards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = list(NOT_REPORTS)
+    write_not_reports(shards, names)
+    for output in ("all.json", "all.sarif", "all.xml"):
+        (shards / output).write_text("the last merge\n", encoding="utf-8")
+        monkeypatch.chdir(shards)
+        result = CliRunner().invoke(
+            cli, ["merge-reports", "s1.json", *names, "s2.json", "s3.json", "-o", output]
+        )
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert [line.split(":", 1)[0] for line in lines] == names
+        assert all(": error report.corrupt: " in line for line in lines)
+        assert isinstance(result.exception, SystemExit), result.exception
+        # The last merge is left as it was.
+        assert (shards / output).read_text(encoding="utf-8") == "the last merge\n"
+
+
+def test_the_merge_exits_with_the_worst_exit_code_recorded(
+    shards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for recorded in ((0, 3, 1), (1, 0, 1), (0, 0, 0)):
+        names = []
+        for k, code in enumerate(recorded, start=1):
+            data = json.loads((shards / f"s{k}.json").read_text(encoding="utf-8"))
+            data["summary"]["exit_code"] = code
+            (shards / f"recorded-{k}.json").write_text(json.dumps(data), encoding="utf-8")
+            names.append(f"recorded-{k}.json")
+        result = merged(shards, monkeypatch, *names)
+        assert result.exit_code == max(recorded), result.output
+        assert json.loads((shards / "all.json").read_bytes())["summary"]["exit_code"] == max(
+            recorded
+        )
+
+
+def test_many_missing_shards_are_counted_not_listed(
+    shards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads((shards / "s1.json").read_text(encoding="utf-8"))
+    data["shard"] = {"index": 1, "count": 1000}
+    (shards / "of-1000.json").write_text(json.dumps(data), encoding="utf-8")
+    result = merged(shards, monkeypatch, "of-1000.json")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "of-1000.json: error report.shards: shards 2/1000, 3/1000, 4/1000, 5/1000, 6/1000 and "
+        "994 more are missing from the reports given (a CI job that failed before writing its "
+        "report?); merge the reports of all 1000 shards"
+    ]
+
+
+def test_a_merged_report_that_cannot_be_written_is_named(
+    shards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (shards / "some-file.txt").write_text("not a folder\n", encoding="utf-8")
+    monkeypatch.chdir(shards)
+    result = CliRunner().invoke(
+        cli, ["merge-reports", "s1.json", "s2.json", "s3.json", "-o", "some-file.txt/all.json"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "--output: error usage.unwritable: cannot write some-file.txt/all.json: some-file.txt "
+        "is a file, not a folder; choose a folder you can write"
+    ]
