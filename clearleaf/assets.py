@@ -15,14 +15,16 @@ carry it as it is.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import warnings
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
-from clearleaf import limits
+from clearleaf import ast, limits
 from clearleaf.errors import PipelineError, input_error
 from clearleaf.sourcemap import Source
 
@@ -76,6 +78,63 @@ def resolve_all(
         except PipelineError as error:
             errors.append(error)
     return found, errors
+
+
+def one_each(
+    blocks: list[Any],
+    found: dict[str, Path],
+    path: Path,
+    positions: dict[str, tuple[int, int]],
+) -> tuple[dict[str, Path], list[PipelineError]]:
+    """The images of ``blocks`` by their :func:`canonical` reference, each image once.
+
+    Rewrites every image's address in ``blocks`` to that spelling (the editions
+    then embed each file once), and refuses, at the most repeated image's first
+    line, a document whose web page would embed more than
+    :data:`~clearleaf.limits.MAX_PAGE_IMAGE_BYTES` of pictures.
+    """
+    images: dict[str, Path] = {}
+    shown: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for node in ast.walk(blocks, citations=False):
+        if node["t"] != "Image":
+            continue
+        src = ast.target(node).url
+        if src not in found:
+            continue
+        spelt = canonical(src)
+        if spelt != src:
+            ast.set_url(node, spelt)
+        images.setdefault(spelt, found[src])
+        shown[spelt] = shown.get(spelt, 0) + 1
+        first.setdefault(spelt, src)
+    total = sum(images[src].stat().st_size * count for src, count in shown.items())
+    if total <= limits.MAX_PAGE_IMAGE_BYTES:
+        return images, []
+    most = max(shown, key=lambda src: (images[src].stat().st_size * shown[src], src))
+    size = images[most].stat().st_size
+    return images, [
+        input_error(
+            path,
+            "limit.page-images",
+            f"the web page would embed {total // (1024 * 1024)} MB of pictures, more than "
+            f"{limits.MAX_PAGE_IMAGE_BYTES // (1024 * 1024)} MB (it stands alone, so a picture "
+            f"shown twice is in it twice): '{first[most]}' ({size // 1024} kB) is shown "
+            f"{shown[most]} times; show it fewer times, or save it smaller",
+            *positions.get(first[most], (0, 0)),
+        )
+    ]
+
+
+def canonical(src: str) -> str:
+    """The one spelling of a local image reference: its path from the document's folder,
+    percent-encoded, without ``./``, a query (``?v=2``) or a fragment.
+
+    ``x.png``, ``./x.png``, ``x.png?v=2`` and ``sub/../x.png`` are one image, shown
+    and embedded as one; a name with a space, a quote, ``<`` or ``#`` is written so
+    that every edition finds the file (and pandoc and the page's HTML need no escape).
+    """
+    return quote(posixpath.normpath(unquote(urlsplit(src).path)))
 
 
 def _resolve(src: str, folder: Path, path: Path, where: tuple[int, int]) -> Path:

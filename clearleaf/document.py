@@ -207,8 +207,9 @@ def load(path: Path, html: bool = False) -> Document:
         src: source.position(offset)
         for src, offset in reversed(list(zip(sources, offsets, strict=True)))
     }
-    images, image_errors = assets.resolve_all(sources, path.parent, path, source, first)
-    errors.extend(image_errors)
+    found, image_errors = assets.resolve_all(sources, path.parent, path, source, first)
+    images, page_errors = assets.one_each(tree["blocks"], found, path, first)
+    errors.extend(image_errors + page_errors)
     document = Document(
         path=path,
         meta=meta,

@@ -57,6 +57,9 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 #: Pixels in one raster image: a small file can decode to gigabytes (a
 #: "decompression bomb"); 60 million is a 10,000 by 6,000 photograph.
 MAX_IMAGE_PIXELS = 60_000_000
+#: The pictures one web page embeds, counting each time one is shown: the page
+#: stands alone, so a picture shown twice is in it twice.
+MAX_PAGE_IMAGE_BYTES = 100 * 1024 * 1024
 
 #: Seconds pandoc may take for one run (reading a source, or writing its HTML).
 #: Some inputs make pandoc's Markdown parser run away: 14 nested brackets

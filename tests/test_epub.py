@@ -368,8 +368,8 @@ def test_epub_problems_rejects_broken_copy(
 
 
 def test_manifest_check_rejects_unpackaged_image(constructs: Built) -> None:
-    broken = rewrite(constructs.read("epub"), {"EPUB/stripes.png": None})
-    assert "manifest: EPUB/stripes.png is listed but not in the ZIP" in epub_problems(
+    broken = rewrite(constructs.read("epub"), {"EPUB/images/image-1.png": None})
+    assert "manifest: EPUB/images/image-1.png is listed but not in the ZIP" in epub_problems(
         broken, "en-GB", only="manifest"
     )
 

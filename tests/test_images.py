@@ -9,13 +9,20 @@ edition at once; a well-made picture is published as before.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
+import pikepdf
 import pytest
+import validators
+from click.testing import CliRunner
 from helpers import REQUIRED_FRONT_MATTER
 from PIL import Image
 
-from clearleaf import assets
+from clearleaf import assets, limits
+from clearleaf.cli import cli
 from clearleaf.document import load
 from clearleaf.errors import PipelineError
 
@@ -130,3 +137,96 @@ def test_images_are_identified_by_their_content() -> None:
     assert assets.identify(b"\xef\xbb\xbf<?xml version='1.0'?><svg/>") == "image/svg+xml"
     assert assets.identify(b"<html><svg/></html>") is None
     assert assets.identify(b"%PDF-1.7") is None
+
+
+NAMES = ["it's here.jpg", "a#b.jpg", "sp ace.jpg", "q?x.jpg", "lt<.jpg", "été.jpg"]
+SPELLINGS = ["x.png", "./x.png", "x.png?v=2", "x.png#top", "sub/../x.png"]
+
+
+@pytest.fixture(scope="module")
+def odd_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A source showing images with odd file names, and one image spelt five ways; built."""
+    folder = tmp_path_factory.mktemp("names")
+    for number, name in enumerate(NAMES):
+        stream = io.BytesIO()
+        Image.new("RGB", (8, 8), (20 * number, 90, 160)).save(stream, format="JPEG")
+        (folder / name).write_bytes(stream.getvalue())
+    (folder / "x.png").write_bytes(png())
+    (folder / "sub").mkdir()
+    written = [
+        f"![Picture {n}](<{quote(name, safe=chr(39) + ' <')}>)" for n, name in enumerate(NAMES)
+    ]
+    shown = " ".join(f"![The same picture]({spelling})" for spelling in SPELLINGS)
+    source = folder / "names.md"
+    source.write_text(
+        REQUIRED_FRONT_MATTER + "\n\n".join(written) + f"\n\n{shown}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--jobs",
+            "1",
+            "-f",
+            "html,epub,pdf,docx",
+            "--out",
+            str(folder / "out"),
+            str(source),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return folder / "out"
+
+
+def test_one_image_spelt_five_ways_is_one_image(tmp_path: Path) -> None:
+    (tmp_path / "x.png").write_bytes(png())
+    (tmp_path / "sub").mkdir()
+    source = tmp_path / "doc.md"
+    shown = " ".join(f"![The same picture]({spelling})" for spelling in SPELLINGS)
+    source.write_text(REQUIRED_FRONT_MATTER + shown + "\n", encoding="utf-8")
+    document = load(source)
+    assert document.images == {"x.png": (tmp_path / "x.png").resolve()}
+    assert document.body_html.count('src="x.png"') == len(SPELLINGS)
+
+
+def test_every_edition_finds_images_with_odd_names(odd_names: Path) -> None:
+    page = (odd_names / "names.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<img [^>]*src="([^"]{0,40})', page)
+    assert len(sources) == len(NAMES) + len(SPELLINGS)
+    assert all(src.startswith("data:image/") for src in sources), sources
+    with zipfile.ZipFile(odd_names / "names.epub") as book:
+        stored = [name for name in book.namelist() if name.startswith("EPUB/images/")]
+        content = book.read("EPUB/content.xhtml").decode("utf-8")
+        media = [n for n in zipfile.ZipFile(odd_names / "names.docx").namelist() if "media/" in n]
+    # Each file once in the e-book, whatever its name and however often it is shown.
+    assert len(stored) == len(NAMES) + 1, stored
+    for src in re.findall(r'<img [^>]*src="([^"]*)"', content):
+        assert f"EPUB/{src}" in stored, src
+    assert len(media) >= 2  # the Word document keeps its pictures (it stores equal ones once)
+    with pikepdf.open(odd_names / "names.pdf") as pdf:
+        images = {
+            image.objgen for pdf_page in pdf.pages for image in pdf_page.get_images().values()
+        }
+    assert len(images) == len(NAMES) + 1, images  # the five spellings are one picture
+
+
+@pytest.mark.validators
+def test_images_with_odd_names_give_a_valid_e_book_and_page(odd_names: Path) -> None:
+    findings = validators.epubcheck(odd_names / "names.epub")
+    assert not findings.problems, findings.explain("EPUBCheck")
+    page = validators.vnu([odd_names / "names.html"])[odd_names / "names.html"]
+    assert not page.problems, page.explain("Nu Html Checker")
+
+
+def test_a_page_too_heavy_with_one_picture_shown_often_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_PAGE_IMAGE_BYTES", 10 * len(png()))
+    (tmp_path / "x.png").write_bytes(png())
+    source = tmp_path / "doc.md"
+    source.write_text(REQUIRED_FRONT_MATTER + "Text.\n\n" + "![A picture](x.png)\n" * 11, "utf-8")
+    with pytest.raises(PipelineError) as caught:
+        load(source)
+    found = [str(d) for d in caught.value.diagnostics]
+    assert len(found) == 1 and f"{source}:12:1: error limit.page-images: " in found[0], found
+    assert "'x.png' (0 kB) is shown 11 times; show it fewer times, or save it smaller" in found[0]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import posixpath
 import re
 import string
 from collections.abc import Callable, Sequence
@@ -238,12 +237,18 @@ def render(inputs: Inputs) -> Rendered:
             )
         )
 
+    # Each image once, under a name of the e-book's own: a source's file name may
+    # hold what a package path cannot (a space, a quote, "#"), and the
+    # content's reference is its one spelling (clearleaf.assets.canonical).
+    stored: dict[str, str] = {}
     for number, (src, path) in enumerate(document.images.items(), start=1):
+        kind = assets.media_type(path)
+        stored[src] = f"images/image-{number}{assets.IMAGE_TYPES[kind]}"
         book.add_item(
             epub.EpubItem(
                 uid=f"image-{number}",
-                file_name=posixpath.normpath(src),
-                media_type=assets.media_type(path),
+                file_name=stored[src],
+                media_type=kind,
                 content=path.read_bytes(),
             )
         )
@@ -251,6 +256,8 @@ def render(inputs: Inputs) -> Rendered:
     fill = page.fields(document, back, "epub", "e-book")
     template = string.Template(context.style("epub-content.xhtml"))
     markup = _without_text_message_links(template.substitute(fill))
+    for src, name in stored.items():
+        markup = markup.replace(f'src="{src}"', f'src="{name}"')
     about_template = string.Template(context.style("epub-about.xhtml"))
     about_markup = about_template.substitute(fill)
     page_list: list[tuple[str, int]] = []
@@ -270,12 +277,7 @@ def render(inputs: Inputs) -> Rendered:
     book.add_item(content)
     # The cover reading systems and catalogues show (properties="cover-image"),
     # and a page that shows it with its text alternative.
-    taken = {posixpath.normpath(src) for src in document.images}
-    cover_image = next(
-        name
-        for name in (COVER_IMAGE, *(f"cover/cover-{n}.png" for n in range(1, len(taken) + 2)))
-        if name not in taken
-    )
+    cover_image = COVER_IMAGE  # the source's images are all in images/
     cover_item = epub.EpubCover(uid="cover-image", file_name=cover_image)
     cover_item.media_type = "image/png"
     cover_item.content = cover.png(document, branding, context.style("base.css"))
