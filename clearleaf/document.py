@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import stat
 import unicodedata
@@ -261,7 +262,34 @@ def _body(
 
 
 def _read(path: Path) -> bytes:
-    """The bytes of the source, refusing a file too large to be one before reading it."""
+    """The bytes of the source, refusing a file too large to be one before reading it,
+    a name too long for its editions' names, and a link to a file outside its folder."""
+    length = len(os.fsencode(path.stem))
+    if length > limits.MAX_SOURCE_NAME_BYTES:
+        raise input_error(
+            path,
+            "source.name-too-long",
+            f"the file's name is {length} bytes long, and its editions add up to 16 more; "
+            f"a file system holds 255: shorten it to {limits.MAX_SOURCE_NAME_BYTES} bytes or "
+            "fewer (the title is in the front matter)",
+        )
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(path.parent.resolve()):
+                raise input_error(
+                    path,
+                    "source.outside-folder",
+                    f"this is a link to {target}, outside the source's folder; copy the file "
+                    "here instead, so that what is published is what the folder holds",
+                )
+    except (OSError, RuntimeError):
+        raise input_error(
+            path,
+            "source.unreadable",
+            "this is a link that leads nowhere (a loop of links, or a file that is gone); "
+            "give a Markdown file",
+        ) from None
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):

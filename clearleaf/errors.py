@@ -10,6 +10,7 @@ line.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,9 +134,19 @@ def warning(path: Path, code: str, message: str, line: int = 0, column: int = 0)
     return Diagnostic(Location(path, line, column), Severity.WARNING, code, message)
 
 
-def display_path(path: Path) -> str:
-    """Show ``path`` relative to the working directory when it lies below it."""
+def resolved_path(path: Path) -> Path:
+    """``path`` with its links followed, or made absolute when they cannot be (a loop of
+    links): reading it then says what is wrong, for that source alone."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def display_path(path: Path) -> str:
+    """Show ``path`` relative to the working directory when it lies below it (a link is
+    shown as itself, not as the file it leads to)."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -27,7 +27,7 @@ from typing import Any
 from clearleaf import __version__, louis, pandoc, speech
 from clearleaf.a11y.quality import REVIEW_DUE
 from clearleaf.context import Context
-from clearleaf.errors import Diagnostic, Location, Severity
+from clearleaf.errors import Diagnostic, Location, Severity, resolved_path
 from clearleaf.outputs import write_atomic
 
 #: The folder below the output folder that holds the pipeline's own records.
@@ -137,7 +137,7 @@ class Entry:
 
 def key(source: Path) -> str:
     """How the manifest names ``source``: relative to the working folder when below it."""
-    resolved = source.resolve()
+    resolved = resolved_path(source)
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -51,6 +51,11 @@ MAX_FRONT_MATTER_ITEMS = 1_000
 #: when the merged report is written.
 MAX_REPORT_NESTING = 16
 
+#: The longest source name (without ".md"), in bytes: the editions' names add
+#: up to 16 ("-read-aloud.epub") to the 255 bytes a file system holds, and a
+#: file being written has a temporary name of 32 more.
+MAX_SOURCE_NAME_BYTES = 255 - 16 - 32
+
 #: The largest image, in bytes. Every image is embedded in the web page, the
 #: e-book and each PDF; a print-quality photograph is well below this.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024

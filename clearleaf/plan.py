@@ -24,6 +24,7 @@ from clearleaf.errors import (
     Severity,
     combined,
     display_path,
+    resolved_path,
     usage_error,
 )
 
@@ -66,7 +67,7 @@ class Scope:
         """Whether ``source`` lies in this scope."""
         if self.everything:
             return True
-        resolved = source.resolve()
+        resolved = resolved_path(source)
         return any(resolved.is_relative_to(folder) for folder in self.folders)
 
 
@@ -82,7 +83,7 @@ def source_root(source: Path, configured: Path) -> Path | None:
     otherwise the nearest ``source/`` folder holding it, found by walking up
     from the source to a folder that contains one; None when there is none.
     """
-    resolved = source.resolve()
+    resolved = resolved_path(source)
     root = configured.resolve()
     if resolved.is_relative_to(root):
         return root
@@ -115,7 +116,7 @@ def plan(paths: Sequence[Path], default: Path) -> list[Job]:
                 ),
                 category="usage",
             )
-    unique = list({job.source.resolve(): job for job in jobs}.values())
+    unique = list({resolved_path(job.source): job for job in jobs}.values())
     # Compare every file each source would write: "leaflet.md" makes
     # "leaflet-large-print.pdf", which is also "leaflet-large-print.md"'s PDF.
     seen: dict[Path, Path] = {}
@@ -141,7 +142,7 @@ def _folder(source: Path, configured: Path, given: Path) -> Path:
     its source root, else below ``given`` (the folder it was found in, or the file's own)."""
     root = source_root(source, configured)
     if root is not None:
-        return source.resolve().parent.relative_to(root)
+        return resolved_path(source).parent.relative_to(root)
     return source.parent.relative_to(given)
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ALL_SUFFIXES, FIXTURES, ROOT
-from helpers import CATALOGUE_FILES, REQUIRED_FRONT_MATTER
+from helpers import CATALOGUE_FILES, REQUIRED_FRONT_MATTER, front_matter
 
 from clearleaf import fonts, limits, pandoc
 from clearleaf.cli import cli
@@ -757,3 +757,34 @@ def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path: Path)
     assert run_build(source, out).exit_code == 0
     assert not stale.exists()
     assert [p.name for p in written(out)] == ["crlf.txt"]
+
+
+def test_sources_that_cannot_be_built_fail_alone(tmp_path: Path) -> None:
+    """A name too long for its editions, a loop of links and a link to a file outside the
+    folder are each one usage error for that source; the catalogue goes on."""
+    folder = tmp_path / "source"
+    folder.mkdir()
+    text = front_matter() + "Text.\n"
+    (folder / "fine.md").write_text(text, encoding="utf-8")
+    (folder / ("a" * 240 + ".md")).write_text(text, encoding="utf-8")
+    (tmp_path / "elsewhere.md").write_text(text, encoding="utf-8")
+    (folder / "elsewhere.md").symlink_to(tmp_path / "elsewhere.md")
+    (folder / "loop-a.md").symlink_to(folder / "loop-b.md")
+    (folder / "loop-b.md").symlink_to(folder / "loop-a.md")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["build", "--jobs", "1", "-f", "txt", "--out", str(out), str(folder)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    errors = sorted(line.split(": error ")[1].split(":")[0] for line in error_lines(result))
+    assert errors == [
+        "source.name-too-long",
+        "source.outside-folder",
+        "source.unreadable",
+        "source.unreadable",
+    ], result.output
+    link = f"{folder / 'elsewhere.md'}: error source.outside-folder: this is a link to "
+    assert link + str((tmp_path / "elsewhere.md").resolve()) in result.output
+    assert "shorten it to 207 bytes or fewer" in result.output
+    assert sorted(p.name for p in out.iterdir() if p.suffix == ".txt") == ["fine.txt"]
