@@ -31,7 +31,7 @@ from clearleaf.colophon import Colophon
 from clearleaf.context import Context
 from clearleaf.document import Document
 from clearleaf.editions import Edition
-from clearleaf.errors import PipelineError, Severity
+from clearleaf.errors import PipelineError, Severity, warning
 from clearleaf.plan import Job, Scope
 from clearleaf.report import CLEANED, GONE, MOVED, Output, Reading, Removed, Report
 from clearleaf.scheduler import Made, Progress
@@ -125,6 +125,15 @@ def build(
     with outputs.held(out_dir, lambda: notify("wait", out_dir, "")):
         outputs.remove_stale_temporaries(out_dir)
         manifest = incremental.Manifest(out_dir)
+        if manifest.damaged is not None:
+            report.diagnostics.append(
+                warning(
+                    manifest.path,
+                    "build.manifest-damaged",
+                    f"the record of the last build cannot be trusted ({manifest.damaged}), "
+                    "so everything is built again and the record written anew",
+                )
+            )
         env = incremental.environment(context, strict)
         # Up-to-date documents are known before any work starts, so that the
         # pool is sized to the work there is (and not started at all for none).

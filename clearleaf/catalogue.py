@@ -613,9 +613,29 @@ def _taken(target: Path, manifest: Manifest) -> str | None:
     for source in manifest.entries:
         if target in manifest.outputs(source):
             return f"{source} writes a file of that name"
+    if manifest.damaged is not None and _looks_written(target):
+        return None  # the record of having written it was lost with the manifest
     if target.exists() or target.is_symlink():
         return "a file clearleaf did not write is there"
     return None
+
+
+def _looks_written(target: Path) -> bool:
+    """Whether ``target`` is a catalogue file as clearleaf writes it: the index page with
+    its generator mark, the feed linking itself and the index page."""
+    try:
+        if target.is_symlink() or not target.is_file() or target.stat().st_size > 64 << 20:
+            return False
+        data = target.read_bytes()
+    except OSError:
+        return False
+    if target.suffix == ".html":
+        return b'<meta name="generator" content="clearleaf ' in data[:4096]
+    try:
+        links = json.loads(data).get("links", [])
+        return {"rel": "self", "href": target.name, "type": FEED_TYPE} in links
+    except (ValueError, AttributeError, RecursionError):
+        return False
 
 
 # -- shards ----------------------------------------------------------------------------------

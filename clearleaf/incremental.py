@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from clearleaf import __version__, louis, pandoc, speech
+from clearleaf import __version__, config, louis, pandoc, speech
 from clearleaf.a11y.quality import REVIEW_DUE
 from clearleaf.context import Context
 from clearleaf.errors import Diagnostic, Location, Severity, resolved_path
@@ -67,8 +68,11 @@ def tools() -> list[str]:
 
 
 def file_hash(path: Path) -> str:
-    """The SHA-256 of a file's bytes, or "" when it cannot be read."""
+    """The SHA-256 of a regular file's bytes, or "" when it is none or cannot be read
+    (a pipe or a device named in a damaged manifest is never opened: it could block)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return ""
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
@@ -150,6 +154,107 @@ def _inside(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and name not in ("", ".")
 
 
+#: The largest manifest read: a real one holds a few kilobytes per source.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+def _entry(value: Any) -> Entry:
+    """The entry a manifest holds in ``value``, checked field by field (ValueError if not)."""
+    if not isinstance(value, dict):
+        raise ValueError("an entry is not an object")
+    try:
+        entry = Entry(**value)
+    except TypeError as error:
+        raise ValueError(f"an entry has other fields ({error})") from None
+    text_maps = (entry.dependencies, entry.outputs)
+    if not (
+        isinstance(entry.environment, str)
+        and isinstance(entry.formats, list)
+        and all(isinstance(name, str) for name in entry.formats)
+        and all(
+            isinstance(mapping, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())
+            for mapping in text_maps
+        )
+        and isinstance(entry.next_review, str)
+        and (entry.catalogue == {} or _is_listing(entry.catalogue))
+        and isinstance(entry.diagnostics, list)
+        and all(_is_diagnostic(d) for d in entry.diagnostics)
+    ):
+        raise ValueError("an entry has a field of the wrong type")
+    if entry.next_review:
+        dt.date.fromisoformat(entry.next_review)
+    entry.outputs = {name: digest for name, digest in entry.outputs.items() if _inside(name)}
+    return entry
+
+
+_TEXTS = ("title", "lang", "organisation", "description", "identifier", "modified")
+_OPTIONAL_TEXTS = ("subtitle", "version", "rights", "url")
+_DATES = ("published", "next_review")
+
+
+def _is_listing(value: dict[str, Any]) -> bool:
+    """Whether ``value`` is what :func:`clearleaf.catalogue.describe` records of a source."""
+
+    def texts(item: Any) -> bool:
+        return isinstance(item, list) and all(isinstance(x, str) for x in item)
+
+    def date(item: Any) -> bool:
+        try:
+            dt.date.fromisoformat(item)
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    def edition(item: Any) -> bool:
+        return (
+            isinstance(item, dict)
+            and isinstance(item.get("edition"), str)
+            and type(item.get("size")) is int
+            and isinstance(item.get("duration", 0.0), (int, float))
+        )
+
+    accessibility, editions, contact = (
+        value.get("accessibility"),
+        value.get("editions"),
+        value.get("contact"),
+    )
+    return (
+        all(isinstance(value.get(k), str) for k in _TEXTS)
+        and all(value.get(k) is None or isinstance(value.get(k), str) for k in _OPTIONAL_TEXTS)
+        and all(date(value.get(k)) for k in _DATES)
+        and (value.get("reviewed") is None or date(value.get("reviewed")))
+        and texts(value.get("authors"))
+        and texts(value.get("keywords"))
+        and (value.get("reading_age") is None or type(value.get("reading_age")) is int)
+        and isinstance(value.get("draft"), bool)
+        and (contact is None or (isinstance(contact, dict) and texts(list(contact.values()))))
+        and isinstance(accessibility, dict)
+        and all(
+            item is None or isinstance(item, str) or texts(item) for item in accessibility.values()
+        )
+        and isinstance(editions, dict)
+        and all(isinstance(k, str) and _inside(k) and edition(v) for k, v in editions.items())
+    )
+
+
+def _is_diagnostic(value: Any) -> bool:
+    """Whether ``value`` is a diagnostic as :meth:`Diagnostic.as_dict` writes it."""
+    return (
+        isinstance(value, dict)
+        and all(isinstance(value.get(k), str) for k in ("path", "code", "message"))
+        and all(type(value.get(k)) is int for k in ("line", "column"))
+        and value.get("severity") in {severity.value for severity in Severity}
+    )
+
+
+def _catalogue_record(value: Any) -> dict[str, str]:
+    """The catalogue's files a manifest records, only those inside the output folder."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError("'catalogue' is not an object of file names and digests")
+    return {str(name): digest for name, digest in value.items() if _inside(str(name))}
+
+
 class Manifest:
     """The record of the last successful build of each source in an output folder."""
 
@@ -161,21 +266,31 @@ class Manifest:
         #: The catalogue's own files (index page, feed) -> SHA-256, relative to the
         #: output folder: written by the pipeline, so that ``clean`` removes them.
         self.catalogue: dict[str, str] = {}
+        #: Why the record found was discarded (everything is then rebuilt), if it was.
+        self.damaged: str | None = None
         try:
+            status = self.path.stat()
+        except OSError:
+            return  # no record yet: everything is out of date
+        try:
+            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_MANIFEST_BYTES:
+                raise ValueError("not a file of a manifest's kind and size")
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.catalogue = {
-                str(name): str(digest)
-                for name, digest in dict(raw.get("catalogue", {})).items()
-                if _inside(str(name))
-            }
-            for name, value in raw.get("sources", {}).items():
-                entry = Entry(**value)
+            if not isinstance(raw, dict):
+                raise ValueError("not a JSON object")
+            self.catalogue = _catalogue_record(raw.get("catalogue", {}))
+            sources = raw.get("sources", {})
+            if not isinstance(sources, dict):
+                raise ValueError("'sources' is not an object")
+            for name, value in sources.items():
+                entry = _entry(value)
                 if raw.get("format") != FORMAT:
                     entry.outputs = self._migrated(entry.outputs)
                 self.entries[key(Path(name))] = entry
-        except (OSError, ValueError, TypeError, AttributeError):
-            # No record, or an unreadable one: everything is out of date.
+        except (OSError, ValueError, TypeError, RecursionError, MemoryError) as error:
+            # Damaged: trusted no further, and everything is rebuilt.
             self.entries, self.catalogue = {}, {}
+            self.damaged = str(error) or type(error).__name__
 
     def _migrated(self, outputs: Mapping[str, str]) -> dict[str, str]:
         """Outputs as the first layout named them (relative to the working folder, which a
@@ -220,8 +335,15 @@ class Manifest:
             return None
         if entry.review_newly_due(today or dt.date.today()):
             return None
+        # Read only what a build of the source reads: its folder, its project, the
+        # package (a damaged manifest could name any file).
+        project = config.find(source.parent)
+        roots = [resolved_path(source.parent), _PACKAGE]
+        if project is not None:
+            roots.append(resolved_path(project.parent))
         for dependency, digest in entry.dependencies.items():
-            if file_hash(Path(dependency)) != digest:
+            path = resolved_path(Path(dependency))
+            if not any(path.is_relative_to(root) for root in roots) or file_hash(path) != digest:
                 return None
         for target in targets.values():
             name = self._output_key(target)

@@ -32,7 +32,12 @@ from clearleaf.errors import Diagnostic, Location, PipelineError, Severity, disp
 #: writing process's id follows, so that a file is removed only once its
 #: writer is gone.
 TEMPORARY_PREFIX = ".clearleaf-tmp-"
-_OWNER = re.compile(re.escape(TEMPORARY_PREFIX) + r"(\d+)-")
+#: A temporary file as :func:`write_atomic` names it: the prefix, the writer's
+#: process id (absent in the first releases' names), the target's name and
+#: mkstemp's eight random characters.
+_TEMPORARY = re.compile(
+    re.escape(TEMPORARY_PREFIX) + r"(?:(\d+)-)?.+\.[a-z0-9_]{8}\Z", re.DOTALL
+)
 
 #: Why a file cannot be written, and what to do, by ``errno``.
 _REASONS = {
@@ -177,12 +182,21 @@ def put(temporary: Path, target: Path, option: str | None = None) -> None:
 
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:
     """Delete the temporary files of writers that are gone (a killed build's; they were
-    never complete outputs), and return them. A live process's are left to it."""
+    never complete outputs), and return them. A live process's are left to it, and a
+    file that only looks like one (another name after the prefix, a folder, a link) is
+    not touched."""
     removed = []
     if out_dir.is_dir():
         for stale in out_dir.rglob(f"{TEMPORARY_PREFIX}*"):
-            owner = _OWNER.match(stale.name)
-            if owner is None or not _alive(int(owner[1])):
+            # Only a file named exactly as the writer names its own, whose writer is
+            # gone: a user's file that merely starts with the prefix is theirs.
+            made = _TEMPORARY.match(stale.name)
+            if (
+                made
+                and not stale.is_symlink()
+                and stale.is_file()
+                and (made[1] is None or not _alive(int(made[1])))
+            ):
                 stale.unlink(missing_ok=True)
                 removed.append(stale)
     return removed

@@ -256,7 +256,7 @@ def test_clean_removes_what_clearleaf_wrote_and_nothing_else(project: Path) -> N
     (out / "notes.txt").write_text("my own notes\n", encoding="utf-8")
     (out / "mine").mkdir()  # an empty folder of the user's
     (out / "clinic" / "photo.png").write_bytes(b"my own picture")
-    stale = out / "wales" / f"{outputs.TEMPORARY_PREFIX}999999999-gamma.txt.x1y2"
+    stale = out / "wales" / f"{outputs.TEMPORARY_PREFIX}999999999-gamma.txt.x1y2z3w4"
     stale.write_bytes(b"half an edition a killed build left")
     result = cleaned("-v")
     assert "removed build/wales/north/gamma.html" in result.stdout.splitlines()

@@ -193,13 +193,23 @@ def test_only_a_gone_writers_temporary_files_are_removed(tmp_path: Path) -> None
     ended.wait()
     zombie = subprocess.Popen(["true"])  # ended, never waited for
     eventually(lambda: not running(zombie.pid), "the zombie")
-    live = tmp_path / f"{TEMPORARY_PREFIX}{os.getpid()}-a.txt.x1"
-    dead = tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-a.txt.x2"
-    undead = tmp_path / f"{TEMPORARY_PREFIX}{zombie.pid}-a.txt.x3"
-    old = tmp_path / "sub" / f"{TEMPORARY_PREFIX}a.txt.x4"  # an older build's, without its writer
+    live = tmp_path / f"{TEMPORARY_PREFIX}{os.getpid()}-a.txt.x1abcdef"
+    dead = tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-a.txt.x2abcdef"
+    undead = tmp_path / f"{TEMPORARY_PREFIX}{zombie.pid}-a.txt.x3abcdef"
+    old = tmp_path / "sub" / f"{TEMPORARY_PREFIX}a.txt.x4abcdef"  # a first release's
     old.parent.mkdir()
-    for path in (live, dead, undead, old):
+    # A user's files that only start like one: never the pipeline's to remove.
+    users = [
+        tmp_path / f"{TEMPORARY_PREFIX}notes.txt",
+        tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-draft.md",
+        tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-a.txt.ABCDEFGH",
+    ]
+    for path in (live, dead, undead, old, *users):
         path.write_bytes(b"half")
+    folder = tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-a.txt.folder00"
+    folder.mkdir()
+    link = tmp_path / f"{TEMPORARY_PREFIX}{ended.pid}-b.txt.link0000"
+    link.symlink_to(tmp_path / "sub")
     remove_stale_temporaries(tmp_path)
     zombie.wait()
     assert [live.exists(), dead.exists(), undead.exists(), old.exists()] == [
@@ -208,6 +218,7 @@ def test_only_a_gone_writers_temporary_files_are_removed(tmp_path: Path) -> None
         False,
         False,
     ]
+    assert all(path.exists() for path in (*users, folder, link))
 
 
 # -- killed processes --------------------------------------------------------------

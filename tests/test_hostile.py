@@ -750,7 +750,7 @@ def test_a_killed_builds_temporary_files_are_removed_by_the_next(tmp_path: Path)
 
     out = tmp_path / "out"
     out.mkdir()
-    stale = out / f"{TEMPORARY_PREFIX}crlf.txt.k1ll3d"
+    stale = out / f"{TEMPORARY_PREFIX}crlf.txt.k1ll3d00"
     stale.write_bytes(b"half an output")
     source = tmp_path / "crlf.md"
     shutil.copy(UNUSUAL / "crlf.md", source)

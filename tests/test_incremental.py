@@ -6,6 +6,7 @@ Watching for changes is tested in test_watch.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tomllib
@@ -243,7 +244,7 @@ def test_parallel_build_is_byte_identical_and_ordered(catalogue: Path, tmp_path:
 def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "build"
     (out / "sub").mkdir(parents=True)
-    stale = out / "sub" / ".clearleaf-tmp-leaflet.pdf.x1y2"
+    stale = out / "sub" / ".clearleaf-tmp-leaflet.pdf.x1y2z3w4"
     stale.write_bytes(b"half a PDF")
     keep = out / "sub" / "leaflet.pdf"
     keep.write_bytes(b"%PDF")
@@ -322,3 +323,99 @@ def test_a_review_date_passing_makes_a_source_out_of_date(
     assert build_on(dt.date(2029, 6, 1)) == ([source], [])
     assert build_on(dt.date(2030, 2, 1)) == ([], [quality.REVIEW_DUE])
     assert build_on(dt.date(2030, 3, 1)) == ([source], [quality.REVIEW_DUE])
+
+
+# -- a damaged manifest ----------------------------------------------------------
+
+
+def _damage(out: Path, change: object) -> None:
+    """Rewrite the manifest in ``out``: ``change`` is new text, or a function of its data."""
+    path = out / incremental.MANIFEST
+    if isinstance(change, str):
+        path.write_text(change, encoding="utf-8")
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _first_entry(data: dict[str, object]) -> dict[str, object]:
+    sources = data["sources"]
+    assert isinstance(sources, dict)
+    entry: dict[str, object] = sources[sorted(sources)[0]]
+    return entry
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "not JSON {",
+        "[1, 2, 3]",
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python's parser goes
+        '{"sources": [1, 2]}',
+        '{"sources": {"x.md": {"environment": 1}}}',
+        lambda data: _first_entry(data).update(dependencies=["a", "b"]),
+        lambda data: _first_entry(data).update(diagnostics=[{"code": 3}]),
+        lambda data: _first_entry(data).update(next_review="soon"),
+        lambda data: _first_entry(data).update(catalogue={"title": 3}),
+        lambda data: data.update(catalogue=["index.html"]),
+    ],
+    ids=[
+        "not-json",
+        "a-list",
+        "nested-deep",
+        "sources-a-list",
+        "wrong-type",
+        "dependencies-a-list",
+        "bad-diagnostic",
+        "bad-date",
+        "bad-listing",
+        "catalogue-a-list",
+    ],
+)
+def test_a_damaged_manifest_is_discarded_with_a_warning(
+    catalogue: Path, tmp_path: Path, change: object
+) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    _damage(out, change)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    assert len({o.source for o in again.outputs}) == 3  # everything rebuilt
+    warnings = [d for d in again.diagnostics if d.code == "build.manifest-damaged"]
+    assert len(warnings) == 1 and "everything is built again" in warnings[0].message
+    # ... and the record is whole again: the next build is a no-op, without a warning.
+    third = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    assert third.outputs == [] and not third.diagnostics
+
+
+def test_a_manifest_that_is_a_pipe_is_never_opened(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    (out / incremental.MANIFEST).unlink()
+    os.mkfifo(out / incremental.MANIFEST)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())  # no hang
+    assert [d.code for d in again.diagnostics] == ["build.manifest-damaged"]
+
+
+def test_a_manifest_never_leads_a_read_outside_the_project(catalogue: Path, tmp_path: Path) -> None:
+    """A dependency the manifest names outside the source's folder, project and the package
+    is not read (its digest could not be right anyway): the source is rebuilt."""
+    out = tmp_path / "build"
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("private", encoding="utf-8")
+    pipe = catalogue / "pipe"
+    os.mkfifo(pipe)
+
+    def point(data: dict[str, object]) -> None:
+        sources = data["sources"]
+        assert isinstance(sources, dict)
+        for name, entry in sources.items():
+            extra = secret if name.endswith("alpha.md") else pipe
+            entry["dependencies"][str(extra)] = incremental.file_hash(secret)
+
+    _damage(out, point)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())  # the pipe: no hang
+    assert len({o.source for o in again.outputs}) == 3
+    assert not again.diagnostics
