@@ -265,7 +265,8 @@ class _Staged:
     """A document's staged files, and what its manifest entry records."""
 
     job: Job
-    dependencies: tuple[Path, ...]
+    #: Each file the document was made from, with the SHA-256 of what was read.
+    dependencies: dict[Path, str]
     next_review: dt.date | None
     #: What the catalogue lists of the document (:func:`clearleaf.catalogue.describe`).
     listed: dict[str, Any] = field(default_factory=dict)
@@ -294,7 +295,7 @@ def _finish(
     if made is None:
         return []
     started = time.perf_counter()
-    staged = _Staged(job, tuple(document.dependencies), document.meta.next_review)
+    staged = _Staged(job, dict(document.read_digests), document.meta.next_review)
     staged.listed = catalogue.describe(
         document,
         rendering.back,

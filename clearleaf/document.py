@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import stat
@@ -68,6 +69,10 @@ class Document:
     #: JSON of the parsed body, to check the AST is still that (see
     #: :class:`clearleaf.pandoc.EarlyHTML`); used once by :attr:`body_html`.
     early_html: tuple[pandoc.EarlyHTML, str] | None = field(default=None, repr=False, compare=False)
+    #: The SHA-256 of each of :attr:`dependencies` as read when the source was loaded
+    #: (the source's of the very bytes parsed): what the build's record keeps, so that
+    #: a file saved again while the build ran is seen as changed by the next build.
+    read_digests: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # For worker processes: a background pandoc run stays with this process.
@@ -227,7 +232,19 @@ def load(path: Path, html: bool = False) -> Document:
             early.cancel()
         document.early_html = None
         raise InvalidSource(combined(errors), document)
+    document.read_digests = {
+        dependency: _digest(dependency) for dependency in document.dependencies
+    }
+    document.read_digests[path] = hashlib.sha256(data).hexdigest()
     return document
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of the file ``path``, or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _body(

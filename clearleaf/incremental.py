@@ -358,13 +358,15 @@ class Manifest:
         source: Path,
         formats: list[str],
         env: str,
-        dependencies: Iterable[Path],
+        dependencies: Mapping[Path, str],
         outputs: dict[Path, str],
         diagnostics: list[Diagnostic],
         next_review: dt.date | None = None,
         catalogue: Mapping[str, Any] | None = None,
     ) -> None:
-        """Remember a successful build of ``source``: ``outputs`` maps each file written
+        """Remember a successful build of ``source``: ``dependencies`` maps each file it
+        was made from to the SHA-256 of the bytes read (not of the file now: one saved
+        again during the build is then out of date), ``outputs`` each file written
         to the SHA-256 of its bytes (hex); ``catalogue``, what the catalogue lists of it,
         with ``editions`` keyed by the files written (as ``outputs``)."""
         self.changed = True
@@ -391,7 +393,7 @@ class Manifest:
         self.entries[key(source)] = Entry(
             environment=env,
             formats=sorted(set(kept) | set(formats)),
-            dependencies={str(path): file_hash(path) for path in dependencies},
+            dependencies={str(path): digest for path, digest in dependencies.items()},
             outputs={**kept_outputs, **written},
             diagnostics=[d.as_dict() for d in diagnostics],
             next_review=next_review.isoformat() if next_review else "",

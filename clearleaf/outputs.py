@@ -35,9 +35,7 @@ TEMPORARY_PREFIX = ".clearleaf-tmp-"
 #: A temporary file as :func:`write_atomic` names it: the prefix, the writer's
 #: process id (absent in the first releases' names), the target's name and
 #: mkstemp's eight random characters.
-_TEMPORARY = re.compile(
-    re.escape(TEMPORARY_PREFIX) + r"(?:(\d+)-)?.+\.[a-z0-9_]{8}\Z", re.DOTALL
-)
+_TEMPORARY = re.compile(re.escape(TEMPORARY_PREFIX) + r"(?:(\d+)-)?.+\.[a-z0-9_]{8}\Z", re.DOTALL)
 
 #: Why a file cannot be written, and what to do, by ``errno``.
 _REASONS = {

@@ -18,10 +18,12 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
+from clearleaf import document as document_module
 from clearleaf import incremental, pandoc
 from clearleaf.build import build
 from clearleaf.cli import cli
 from clearleaf.context import STYLES_DIR, Context
+from clearleaf.document import Document
 from clearleaf.errors import PipelineError
 from clearleaf.outputs import remove_stale_temporaries
 from clearleaf.plan import Job, plan, resolve_formats, shard
@@ -419,3 +421,26 @@ def test_a_manifest_never_leads_a_read_outside_the_project(catalogue: Path, tmp_
     again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())  # the pipe: no hang
     assert len({o.source for o in again.outputs}) == 3
     assert not again.diagnostics
+
+
+def test_a_source_saved_during_its_build_is_built_again(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record keeps the digest of the bytes the build read, not of the file after it:
+    a save that lands while the build runs leaves the source out of date."""
+    out = tmp_path / "build"
+    alpha = catalogue / "alpha.md"
+    read = document_module.load
+
+    def load_then_save(source: Path, html: bool = False) -> Document:
+        document = read(source, html=html)
+        if source == alpha:  # the editor saves while the editions are being made
+            alpha.write_text(alpha.read_text(encoding="utf-8") + "\nSaved later.\n", "utf-8")
+        return document
+
+    monkeypatch.setattr(document_module, "load", load_then_save)
+    build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    monkeypatch.setattr(document_module, "load", read)
+    again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())
+    assert {o.source for o in again.outputs} == {alpha}
+    assert "Saved later." in (out / "alpha.txt").read_text(encoding="utf-8")
