@@ -231,7 +231,11 @@ def _is_listing(value: dict[str, Any]) -> bool:
         and (contact is None or (isinstance(contact, dict) and texts(list(contact.values()))))
         and isinstance(accessibility, dict)
         and all(
-            item is None or isinstance(item, str) or texts(item) for item in accessibility.values()
+            item is None
+            or isinstance(item, str)
+            or texts(item)
+            or (isinstance(item, dict) and texts(list(item.values())))  # certification
+            for item in accessibility.values()
         )
         and isinstance(editions, dict)
         and all(isinstance(k, str) and _inside(k) and edition(v) for k, v in editions.items())
