@@ -17,6 +17,7 @@ import yaml
 
 from clearleaf import (
     assets,
+    characters,
     config,
     fragment,
     limits,
@@ -169,7 +170,9 @@ def load(path: Path, html: bool = False) -> Document:
     parallel with the parse.
 
     Refuses, with the line where it can: a file that is empty, not text, not
-    UTF-8 or beyond a limit (:mod:`clearleaf.limits`); bad front matter; a YAML
+    UTF-8 or beyond a limit (:mod:`clearleaf.limits`); a character no edition
+    can hold, typed, escaped in the front matter or a character reference in
+    the body (:mod:`clearleaf.characters`); bad front matter; a YAML
     block in the body; a misspelt attribute or a clashing identifier
     (:mod:`clearleaf.sanitize`); an image that is missing, remote or outside the
     document's folder. Every such mistake that can be found in one run is
@@ -264,6 +267,8 @@ def _body(
     limits.check_nesting(tree, path, source)
     _check_body_metadata(tree, errors, path, source)
     tree = strip_comments(tree)
+    tree, refused = characters.check_body(tree, path, source)
+    errors.extend(refused)
     tree, read = rawhtml.read(tree, path, source)
     diagnostics.extend(read.diagnostics)
     tree, shaped = outline.normalise(tree, meta.title or None, path, source)
@@ -326,12 +331,6 @@ def _read(path: Path) -> bytes:
     return data
 
 
-# C0 and C1 control characters other than tab and line breaks, and the two
-# non-characters XML forbids: no edition can show them, and the XHTML of the
-# e-book would not be well formed with them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
 def _decode(data: bytes, path: Path) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise input_error(
@@ -363,7 +362,7 @@ def _decode(data: bytes, path: Path) -> str:
     # separately are the same words, and every edition then holds the same
     # characters, searches and screen readers included.
     text = unicodedata.normalize("NFC", text)
-    control = _CONTROL.search(text)
+    control = characters.CONTROL.search(text)
     if control:
         line, column = source_of(text).position(control.start())
         raise input_error(
@@ -420,6 +419,7 @@ def _load_yaml(
         node = loader.get_single_node()
         if node is None:
             return {}, {}
+        errors.extend(_unwritable(node, front, path, first_line))
         key_lines: dict[str, int] = {}
         if isinstance(node, yaml.MappingNode):
             for key_node, _value in node.value:
@@ -515,6 +515,58 @@ def _oversized(node: yaml.Node, path: Path, first_line: int) -> PipelineError | 
         if total[0] > limits.MAX_FRONT_MATTER_CHARS or total[1] > limits.MAX_FRONT_MATTER_ITEMS:
             return limits.front_matter_error(path, key, where, "aliases" if repeated else "long")
     return None
+
+
+def _unwritable(node: yaml.Node, front: str, path: Path, first_line: int) -> list[PipelineError]:
+    """An error for each string of the front matter (a key, a value, an item of a nested list
+    or mapping) that holds a character no edition can hold (:mod:`clearleaf.characters`).
+
+    Only an escape in a double-quoted string can write one (the file itself has
+    none); each error is at that escape. The strings then hold U+FFFD in place
+    of the character, so that the rest of the front matter is checked, and
+    quoted in messages, safely.
+    """
+    errors: list[PipelineError] = []
+    pairs = node.value if isinstance(node, yaml.MappingNode) else [(None, node)]
+    seen: set[int] = set()
+    for key_node, value in pairs:
+        key = characters.UNWRITABLE.sub(characters.REPLACEMENT, str(getattr(key_node, "value", "")))
+        place = "the front matter" if key_node is None else f"the value of '{key}'"
+        # A stack, not recursion, and each node once: an alias is its anchor's node.
+        stack: list[tuple[yaml.Node, str]] = [(value, place)]
+        if key_node is not None:
+            stack.append((key_node, "a key"))
+        while stack:
+            item, where = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if isinstance(item, yaml.SequenceNode):
+                stack.extend((child, where) for child in reversed(item.value))
+            elif isinstance(item, yaml.MappingNode):
+                for pair in reversed(item.value):
+                    stack.extend([(pair[1], where), (pair[0], where)])
+            elif isinstance(item.value, str) and characters.UNWRITABLE.search(item.value):
+                errors.append(_unwritable_error(item, front, path, first_line, where))
+                item.value = characters.UNWRITABLE.sub(characters.REPLACEMENT, item.value)
+    return errors
+
+
+def _unwritable_error(
+    item: yaml.Node, front: str, path: Path, first_line: int, place: str
+) -> PipelineError:
+    """The error for the scalar ``item`` of the front matter, at its first escape that writes
+    a character no edition can hold."""
+    start, end = item.start_mark.index, item.end_mark.index
+    found = characters.yaml_escape(front[start:end])
+    if found:
+        offset, escape, code = start + found[0], found[1], found[2]
+    else:  # not written as an escape (as far as the search can tell): at the string
+        offset, escape = start, None
+        code = ord(characters.UNWRITABLE.findall(str(item.value))[0])
+    line_start = front.rfind("\n", 0, offset) + 1
+    where = (first_line + 1 + front.count("\n", 0, offset), offset - line_start + 1)
+    return characters.front_matter_error(path, place, code, escape, where)
 
 
 # A YAML block pandoc would take from the body: "---" on its own line, then a

@@ -93,6 +93,7 @@ BLOCKS = [
     "स्वास्थ्य सूचना। আপনার স্বাস্থ্য। 健康 건강 ສຸຂະພາບ\n",
     "\u200b\u200e\u202e reversed \u202c\u00ad\ufeff\n",
     "Control \x01\x07\x1b[31m characters\x7f\n",
+    "References &#7; &#x1B;[31m &#0; &#x93;quoted&#x94; &#xFFFE; &#xD800; `&#7;`\n",
     "@citation and [@ref, p. 3]\n",
     "```{=html}\n<iframe src=x></iframe>\n```\n",
     "```{=latex}\n\\input{/etc/passwd}\n```\n",
@@ -117,6 +118,8 @@ FRONT_MATTER_LINES = [
     "\ttab: indented\n",
     "title: 'unclosed\n",
     "? complex key\n: value\n",
+    'subtitle: "escapes \\a \\e[31m \\0 \\x85 \\ud800"\n',
+    'authors: ["\\x07", {"\\0": x}]\n',
 ]
 
 TEXT = st.text(
