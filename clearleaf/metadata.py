@@ -286,23 +286,34 @@ def _text(field: Field, value: Any, path: Path, line: int) -> str:
     return text
 
 
+#: The date keys that date the editions' files (see :func:`clearleaf.values.file_date_problem`).
+_FILE_DATES = frozenset({"published"})
+
+
 def _date(field: Field, value: Any, path: Path, line: int) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        text = str(value).strip()
-        if not _ISO_DATE.match(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            text = str(value).strip()
+            if not _ISO_DATE.match(text):
+                raise ValueError(text)
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise input_error(
+                path,
+                "meta.bad-date",
+                f"'{field.name}' must be a real date written YYYY-MM-DD, not '{value}'",
+                line,
+            ) from None
+    problem = values.file_date_problem(day) if field.name in _FILE_DATES else None
+    if problem:
         raise input_error(
-            path,
-            "meta.bad-date",
-            f"'{field.name}' must be a real date written YYYY-MM-DD, not '{value}'",
-            line,
-        ) from None
+            path, "meta.bad-date", f"'{field.name}' is {day.isoformat()}; {problem}", line
+        )
+    return day
 
 
 def _language(field: Field, value: Any, path: Path, line: int) -> str:

@@ -16,11 +16,14 @@ value no reader's software would understand never reaches a page.
 - A ``<time datetime>`` is a date, month, year, week, yearless date, time,
   date and time (with or without a zone) or duration, written as both HTML
   and EPUB 3 (whose schema is stricter: capital ``T``, ``W`` and ``P``) accept.
+- The date the editions' files carry (``published``, or ``SOURCE_DATE_EPOCH``
+  when it is set) is one a ZIP file can hold (:data:`ZIP_DATES`).
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -31,6 +34,12 @@ from typing import Any
 BCP47 = re.compile(
     r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*$"
 )
+
+#: The first and last days a ZIP entry can be dated: its MS-DOS date counts the
+#: years from 1980 in seven bits (PKWARE's APPNOTE, 4.4.6). The e-book and the
+#: Word document are ZIP files, their entries dated by ``published`` or
+#: ``SOURCE_DATE_EPOCH`` (see :class:`clearleaf.context.Context`).
+ZIP_DATES = (dt.date(1980, 1, 1), dt.date(2107, 12, 31))
 
 #: The values of ``dir``.
 DIRECTIONS = frozenset({"ltr", "rtl", "auto"})
@@ -142,6 +151,22 @@ def datetime_problem(value: str) -> str | None:
                 return f"{_q(value)} has no such {wrong}; {_DATETIME_EXAMPLE}"
             return None
     return f"{_q(value)} is not a date, time or duration; {_DATETIME_EXAMPLE}"
+
+
+def file_date_problem(day: dt.date) -> str | None:
+    """Why ``day`` cannot date the editions' files, or None if it can."""
+    first, last = ZIP_DATES
+    if day > last:
+        return (
+            f"the e-book and Word formats cannot date a file after {last}: write a date before "
+            f"{last.year + 1}"
+        )
+    if day < first:
+        return (
+            f"the e-book and Word formats cannot date a file before {first}: write a date from "
+            f"{first.year} on"
+        )
+    return None
 
 
 def _out_of_range(parts: dict[str, str | None]) -> str | None:

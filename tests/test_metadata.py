@@ -145,6 +145,54 @@ def test_impossible_date(write: Writer, value: str) -> None:
     assert_diagnostic(error, "meta.bad-date", line_of(source, "published:"))
 
 
+@pytest.mark.parametrize(
+    ("published", "next_review", "expected"),
+    [
+        (
+            "2108-01-01",
+            "2110-01-01",
+            "'published' is 2108-01-01; the e-book and Word formats cannot date a file after "
+            "2107-12-31: write a date before 2108",
+        ),
+        ("9999-12-31", "2027-01-15", "cannot date a file after 2107-12-31"),
+        (
+            "1979-12-31",
+            "2027-01-15",
+            "'published' is 1979-12-31; the e-book and Word formats cannot date a file before "
+            "1980-01-01: write a date from 1980 on",
+        ),
+        ("0001-01-01", "2027-01-15", "cannot date a file before 1980-01-01"),
+    ],
+)
+def test_a_publication_date_the_files_cannot_carry(
+    write: Writer, published: str, next_review: str, expected: str
+) -> None:
+    """The e-book and the Word document are ZIP files dated by ``published``, and a ZIP
+    entry's date runs from 1980 to 2107: later, every build stopped with an internal error."""
+    source = with_line(GOOD, "published: 2026-01-15", f"published: {published}")
+    source = with_line(source, "next_review: 2027-01-15", f"next_review: {next_review}")
+    error = load_error(write(source))
+    assert expected in assert_diagnostic(error, "meta.bad-date", line_of(source, "published:"))
+    assert len(error.diagnostics) == 1, error.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("published", "reviewed", "next_review"),
+    [("1980-01-01", "1990-01-01", "1990-01-02"), ("2107-12-31", "2107-12-31", "9999-12-31")],
+)
+def test_dates_the_files_can_carry_are_accepted(
+    write: Writer, published: str, reviewed: str, next_review: str
+) -> None:
+    """Only ``published`` dates files: ``reviewed`` and ``next_review`` are text and metadata,
+    where any year of four digits is valid."""
+    source = with_line(
+        GOOD, "published: 2026-01-15", f"published: {published}\nreviewed: {reviewed}"
+    )
+    source = with_line(source, "next_review: 2027-01-15", f"next_review: {next_review}")
+    meta = load(write(source)).meta
+    assert (meta.published.isoformat(), meta.next_review.isoformat()) == (published, next_review)
+
+
 @pytest.mark.parametrize("value", ["English", "en_GB", "e", "12"])
 def test_bad_language_tag(write: Writer, value: str) -> None:
     source = with_line(GOOD, "lang: en-GB", f"lang: {value}")
