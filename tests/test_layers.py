@@ -19,11 +19,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "clearleaf"
 
 #: From the bottom up. A pattern ending in ".*" takes every module below that package.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    # Foundations: diagnostics, the AST and source-map helpers, the registry
-    # of editions, settings, and the PDF and file helpers that know no document.
+    # Foundations: diagnostics, the values formats constrain, the AST and source-map
+    # helpers, the registry of editions, settings, and the PDF and file helpers that
+    # know no document.
     (
         "clearleaf",
         "clearleaf.errors",
+        "clearleaf.values",
         "clearleaf.ast",
         "clearleaf.sourcemap",
         "clearleaf.context",
@@ -41,10 +43,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "clearleaf.formats.weasyprint_ffi",
         "clearleaf.formats._weasyprint_cdef",
     ),
-    # Reading a source: limits, front matter, pandoc, raw HTML, outline, links, fonts.
+    # Reading a source: limits, characters, front matter, pandoc, raw HTML, outline,
+    # links, fonts.
     (
         "clearleaf.limits",
-        "clearleaf.values",
+        "clearleaf.characters",
         "clearleaf.metadata",
         "clearleaf.config",
         "clearleaf.pandoc",
