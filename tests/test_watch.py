@@ -12,7 +12,9 @@ import pytest
 from conftest import FIXTURES
 from helpers import front_matter, write_source
 
+from clearleaf import document as document_module
 from clearleaf import watch as watcher
+from clearleaf.document import Document
 from clearleaf.errors import PipelineError
 from clearleaf.plan import resolve_formats
 from clearleaf.watch import Changes, Rebuild, Session
@@ -256,3 +258,35 @@ def test_watch_rebuilds_after_a_save(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert builds[1].changed == (source.resolve(),)
     assert builds[1].rebuilt == {source: ["txt"]}
     assert "Saved." in Path("build/alpha.txt").read_text(encoding="utf-8")
+
+
+def test_a_save_during_a_build_is_built_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor saves while the first build is making the editions: the next build (the
+    save's) makes them again, since the record keeps the digest of what was read."""
+    monkeypatch.chdir(tmp_path)
+    source = write_source(Path("source"), "alpha", "Some text.")
+    read = document_module.load
+    saved: list[Path] = []
+
+    def load_then_save(path: Path, html: bool = False) -> Document:
+        document = read(path, html=html)
+        if not saved:
+            saved.append(path)
+            append(source, "Saved during the build.")
+        return document
+
+    monkeypatch.setattr(document_module, "load", load_then_save)
+    builds: list[Rebuild] = []
+    counted: list[int] = []
+    loop = threading.Thread(
+        target=lambda: counted.append(watcher.watch(session(), builds.append, 0.1, rounds=1)),
+        daemon=True,
+    )
+    loop.start()
+    loop.join(timeout=60)
+    assert not loop.is_alive(), "the save was never seen"
+    assert counted == [2]
+    assert builds[1].rebuilt == {source: ["txt"]}
+    assert "Saved during the build." in Path("build/alpha.txt").read_text(encoding="utf-8")
