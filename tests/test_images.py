@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
@@ -140,6 +141,8 @@ def test_images_are_identified_by_their_content() -> None:
 
 
 NAMES = ["it's here.jpg", "a#b.jpg", "sp ace.jpg", "q?x.jpg", "lt<.jpg", "été.jpg"]
+#: Pictures of the other kinds (an SVG is drawn, not embedded as an image, in a PDF).
+OTHER_KINDS = ["green.gif", "blue.webp", "chart.svg"]
 SPELLINGS = ["x.png", "./x.png", "x.png?v=2", "x.png#top", "sub/../x.png"]
 
 
@@ -152,8 +155,11 @@ def odd_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
         Image.new("RGB", (8, 8), (20 * number, 90, 160)).save(stream, format="JPEG")
         (folder / name).write_bytes(stream.getvalue())
     (folder / "x.png").write_bytes(png())
+    for name, kind in (("green.gif", "GIF"), ("blue.webp", "WEBP")):
+        Image.new("RGB", (8, 8), (30, 160, 60)).save(folder / name, format=kind)
+    (folder / "chart.svg").write_text(f'{SVG_OPEN}<rect width="4" height="4"/></svg>', "utf-8")
     (folder / "sub").mkdir()
-    written = [
+    written = [f"![Another kind {n}]({name})" for n, name in enumerate(OTHER_KINDS)] + [
         f"![Picture {n}](<{quote(name, safe=chr(39) + ' <')}>)" for n, name in enumerate(NAMES)
     ]
     shown = " ".join(f"![The same picture]({spelling})" for spelling in SPELLINGS)
@@ -192,14 +198,14 @@ def test_one_image_spelt_five_ways_is_one_image(tmp_path: Path) -> None:
 def test_every_edition_finds_images_with_odd_names(odd_names: Path) -> None:
     page = (odd_names / "names.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img [^>]*src="([^"]{0,40})', page)
-    assert len(sources) == len(NAMES) + len(SPELLINGS)
+    assert len(sources) == len(OTHER_KINDS) + len(NAMES) + len(SPELLINGS)
     assert all(src.startswith("data:image/") for src in sources), sources
     with zipfile.ZipFile(odd_names / "names.epub") as book:
         stored = [name for name in book.namelist() if name.startswith("EPUB/images/")]
         content = book.read("EPUB/content.xhtml").decode("utf-8")
         media = [n for n in zipfile.ZipFile(odd_names / "names.docx").namelist() if "media/" in n]
     # Each file once in the e-book, whatever its name and however often it is shown.
-    assert len(stored) == len(NAMES) + 1, stored
+    assert len(stored) == len(OTHER_KINDS) + len(NAMES) + 1, stored
     for src in re.findall(r'<img [^>]*src="([^"]*)"', content):
         assert f"EPUB/{src}" in stored, src
     assert len(media) >= 2  # the Word document keeps its pictures (it stores equal ones once)
@@ -207,7 +213,7 @@ def test_every_edition_finds_images_with_odd_names(odd_names: Path) -> None:
         images = {
             image.objgen for pdf_page in pdf.pages for image in pdf_page.get_images().values()
         }
-    assert len(images) == len(NAMES) + 1, images  # the five spellings are one picture
+    assert len(images) == len(NAMES) + 3, images  # the five spellings are one; the SVG is drawn
 
 
 @pytest.mark.validators
@@ -230,3 +236,26 @@ def test_a_page_too_heavy_with_one_picture_shown_often_is_refused(
     found = [str(d) for d in caught.value.diagnostics]
     assert len(found) == 1 and f"{source}:12:1: error limit.page-images: " in found[0], found
     assert "'x.png' (0 kB) is shown 11 times; show it fewer times, or save it smaller" in found[0]
+
+
+def test_images_give_the_same_bytes_from_another_folder(odd_names: Path, tmp_path: Path) -> None:
+    """Pictures of every kind, odd names and repeats included: the folder the source is in
+    never reaches an edition (PDFs load images through a virtual address)."""
+    elsewhere = tmp_path / "a" / "much" / "deeper" / "checkout"
+    shutil.copytree(odd_names.parent, elsewhere, ignore=shutil.ignore_patterns("out"))
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--jobs",
+            "1",
+            "-f",
+            "html,epub,pdf,docx",
+            "--out",
+            str(tmp_path / "out"),
+            str(elsewhere / "names.md"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("names.html", "names.epub", "names.pdf", "names.docx"):
+        assert (tmp_path / "out" / name).read_bytes() == (odd_names / name).read_bytes(), name
