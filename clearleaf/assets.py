@@ -18,6 +18,7 @@ import io
 import posixpath
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -108,11 +109,12 @@ def one_each(
         images.setdefault(spelt, found[src])
         shown[spelt] = shown.get(spelt, 0) + 1
         first.setdefault(spelt, src)
-    total = sum(images[src].stat().st_size * count for src, count in shown.items())
+    sizes = {src: images[src].stat().st_size for src in images}
+    total = sum(sizes[src] * count for src, count in shown.items())
     if total <= limits.MAX_PAGE_IMAGE_BYTES:
         return images, []
-    most = max(shown, key=lambda src: (images[src].stat().st_size * shown[src], src))
-    size = images[most].stat().st_size
+    most = max(shown, key=lambda src: (sizes[src] * shown[src], src))
+    size = sizes[most]
     return images, [
         input_error(
             path,
@@ -124,6 +126,15 @@ def one_each(
             *positions.get(first[most], (0, 0)),
         )
     ]
+
+
+def point_images(markup: str, targets: Mapping[str, str]) -> str:
+    """``markup`` (pandoc's HTML) with each image's address ``src`` replaced by
+    ``targets[src]``: an image's address is its :func:`canonical` spelling, which
+    HTML writes without an escape."""
+    for src, target in targets.items():
+        markup = markup.replace(f'src="{src}"', f'src="{target}"')
+    return markup
 
 
 def canonical(src: str) -> str:

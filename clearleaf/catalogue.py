@@ -57,8 +57,8 @@ from clearleaf.errors import (
 )
 from clearleaf.formats import epub
 from clearleaf.i18n import Words
-from clearleaf.incremental import RECORDS, Manifest, file_hash
-from clearleaf.outputs import write_atomic
+from clearleaf.incremental import RECORDS, Manifest
+from clearleaf.outputs import file_hash, write_atomic
 
 #: The index page and the feed, at the top of the output folder.
 INDEX = "index.html"

@@ -22,6 +22,7 @@ from clearleaf import (
     fragment,
     limits,
     outline,
+    outputs,
     pandoc,
     rawhtml,
     sanitize,
@@ -236,18 +237,10 @@ def load(path: Path, html: bool = False) -> Document:
         document.early_html = None
         raise InvalidSource(combined(errors), document)
     document.read_digests = {
-        dependency: _digest(dependency) for dependency in document.dependencies
+        dependency: outputs.file_hash(dependency) for dependency in document.dependencies
     }
     document.read_digests[path] = hashlib.sha256(data).hexdigest()
     return document
-
-
-def _digest(path: Path) -> str:
-    """The SHA-256 of the file ``path``, or "" when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _body(

@@ -29,7 +29,7 @@ from clearleaf import __version__, config, louis, pandoc, speech
 from clearleaf.a11y.quality import REVIEW_DUE
 from clearleaf.context import Context
 from clearleaf.errors import Diagnostic, Location, Severity, resolved_path
-from clearleaf.outputs import write_atomic
+from clearleaf.outputs import file_hash, write_atomic
 
 #: The folder below the output folder that holds the pipeline's own records.
 RECORDS = Path(".clearleaf")
@@ -65,17 +65,6 @@ def tools() -> list[str]:
         if match and "extra" not in marker:
             found.add(match[1])
     return sorted(found)
-
-
-def file_hash(path: Path) -> str:
-    """The SHA-256 of a regular file's bytes, or "" when it is none or cannot be read
-    (a pipe or a device named in a damaged manifest is never opened: it could block)."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return ""
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _tree_hash(roots: Iterable[Path], digest: Any) -> None:

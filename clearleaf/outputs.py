@@ -18,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -126,6 +128,17 @@ def _probe(folder: Path) -> None:
     )
     os.close(handle)
     os.unlink(probe_file)
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 (hex) of a regular file's bytes, or "" when it is none or cannot be read
+    (a pipe or a device named in a damaged manifest is never opened: it could block)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def write_atomic(target: Path, data: bytes, option: str | None = None) -> None:

@@ -137,7 +137,7 @@ def test_a_manifest_of_the_first_layout_is_read_and_its_strays_removed(project: 
     recorded = json.loads((out / incremental.MANIFEST).read_text(encoding="utf-8"))
     assert recorded["format"] == incremental.FORMAT
     assert recorded["sources"]["source/clinic/leaflet.md"]["outputs"] == {
-        "clinic/leaflet.txt": incremental.file_hash(out / "clinic" / "leaflet.txt")
+        "clinic/leaflet.txt": outputs.file_hash(out / "clinic" / "leaflet.txt")
     }
 
 

@@ -146,6 +146,13 @@ OTHER_KINDS = ["green.gif", "blue.webp", "chart.svg"]
 SPELLINGS = ["x.png", "./x.png", "x.png?v=2", "x.png#top", "sub/../x.png"]
 
 
+def build_four(source: Path, out: Path) -> None:
+    """Build ``source``'s web page, e-book, PDF and Word editions into ``out``."""
+    arguments = ["build", "--jobs", "1", "-f", "html,epub,pdf,docx", "--out", str(out)]
+    result = CliRunner().invoke(cli, [*arguments, str(source)])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="module")
 def odd_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A source showing images with odd file names, and one image spelt five ways; built."""
@@ -167,20 +174,7 @@ def odd_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source.write_text(
         REQUIRED_FRONT_MATTER + "\n\n".join(written) + f"\n\n{shown}\n", encoding="utf-8"
     )
-    result = CliRunner().invoke(
-        cli,
-        [
-            "build",
-            "--jobs",
-            "1",
-            "-f",
-            "html,epub,pdf,docx",
-            "--out",
-            str(folder / "out"),
-            str(source),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    build_four(source, folder / "out")
     return folder / "out"
 
 
@@ -243,19 +237,6 @@ def test_images_give_the_same_bytes_from_another_folder(odd_names: Path, tmp_pat
     never reaches an edition (PDFs load images through a virtual address)."""
     elsewhere = tmp_path / "a" / "much" / "deeper" / "checkout"
     shutil.copytree(odd_names.parent, elsewhere, ignore=shutil.ignore_patterns("out"))
-    result = CliRunner().invoke(
-        cli,
-        [
-            "build",
-            "--jobs",
-            "1",
-            "-f",
-            "html,epub,pdf,docx",
-            "--out",
-            str(tmp_path / "out"),
-            str(elsewhere / "names.md"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    build_four(elsewhere / "names.md", tmp_path / "out")
     for name in ("names.html", "names.epub", "names.pdf", "names.docx"):
         assert (tmp_path / "out" / name).read_bytes() == (odd_names / name).read_bytes(), name

@@ -19,7 +19,7 @@ from conftest import FIXTURES, ROOT, SCREEN_EDITIONS
 from helpers import write_source
 
 from clearleaf import document as document_module
-from clearleaf import incremental, pandoc
+from clearleaf import incremental, outputs, pandoc
 from clearleaf.build import build
 from clearleaf.cli import cli
 from clearleaf.context import STYLES_DIR, Context
@@ -415,7 +415,7 @@ def test_a_manifest_never_leads_a_read_outside_the_project(catalogue: Path, tmp_
         assert isinstance(sources, dict)
         for name, entry in sources.items():
             extra = secret if name.endswith("alpha.md") else pipe
-            entry["dependencies"][str(extra)] = incremental.file_hash(secret)
+            entry["dependencies"][str(extra)] = outputs.file_hash(secret)
 
     _damage(out, point)
     again = build(plan([], catalogue), SCREEN_EDITIONS, out, context())  # the pipe: no hang

@@ -256,8 +256,7 @@ def render(inputs: Inputs) -> Rendered:
     fill = page.fields(document, back, "epub", "e-book")
     template = string.Template(context.style("epub-content.xhtml"))
     markup = _without_text_message_links(template.substitute(fill))
-    for src, name in stored.items():
-        markup = markup.replace(f'src="{src}"', f'src="{name}"')
+    markup = assets.point_images(markup, stored)
     about_template = string.Template(context.style("epub-about.xhtml"))
     about_markup = about_template.substitute(fill)
     page_list: list[tuple[str, int]] = []

@@ -66,9 +66,11 @@ def _paginated(markup: str, inputs: Inputs) -> tuple[str, list[int]]:
 
 def inline_images(markup: str, document: Document) -> str:
     """Replace each image reference by a ``data:`` URL, so the page stands alone."""
-    for src, path in document.images.items():
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        markup = markup.replace(
-            f'src="{html.escape(src)}"', f'src="data:{assets.media_type(path)};base64,{data}"'
-        )
-    return markup
+    return assets.point_images(
+        markup,
+        {
+            src: f"data:{assets.media_type(path)};base64,"
+            + base64.b64encode(path.read_bytes()).decode("ascii")
+            for src, path in document.images.items()
+        },
+    )
